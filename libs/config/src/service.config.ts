@@ -1,0 +1,25 @@
+import { env } from './env.schema.js';
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/heliomesh';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** The variables every Heliomesh service reads, besides its own `<NAME>_PORT`. */
+export const commonServiceEnv = {
+  DATABASE_URL: env.postgresUrl(DEFAULT_DATABASE_URL),
+  REDIS_URL: env.redisUrl(DEFAULT_REDIS_URL),
+  HOST: env.host('127.0.0.1'),
+  LOG_LEVEL: env.logLevel('info'),
+  QUEUE_PREFIX: env.slug('heliomesh'),
+  SHUTDOWN_TIMEOUT_MS: env.positiveInt(10_000),
+  DB_MIGRATE_ON_START: env.bool(true),
+};
+
+/** Default ports; fixed so the README, the demo and docker-compose agree. */
+export const DEFAULT_PORTS = {
+  policyApi: 3000,
+  gateway: 4000,
+  rolloutWorker: 3001,
+  metricsCollector: 3002,
+  kubeSim: 6443,
+  meshSim: 15020,
+} as const;

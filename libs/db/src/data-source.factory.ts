@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { ENTITIES, MIGRATIONS } from './schema.js';
+import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+
+export interface DataSourceOptions {
+  url: string;
+  applicationName?: string;
+  poolSize?: number;
+  /** How long a new connection may take before the attempt fails (ms). */
+  connectTimeoutMs?: number;
+}
+
+export function createDataSource(opts: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: opts.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    namingStrategy: new SnakeNamingStrategy(),
+    applicationName: opts.applicationName ?? 'heliomesh',
+    poolSize: opts.poolSize ?? 10,
+    logging: false,
+    extra: {
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 3_000,
+      // A statement that hangs must not pin a pool slot forever.
+      statement_timeout: 30_000,
+      idle_in_transaction_session_timeout: 60_000,
+    },
+  });
+}

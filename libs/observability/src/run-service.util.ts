@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { type DynamicModule, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { LevelWithSilent, Logger } from 'pino';
+import { HealthService } from './health.service.js';
+import { createLogger, NestPinoLogger } from './logger.util.js';
+import { ServiceMetrics } from './service-metrics.service.js';
+
+export interface ServiceRuntime {
+  logger: Logger;
+  metrics: ServiceMetrics;
+  health: HealthService;
+}
+
+export interface RunServiceOptions {
+  name: string;
+  host: string;
+  port: number;
+  logLevel: LevelWithSilent;
+  shutdownTimeoutMs: number;
+  /** The root module, built with the runtime so it can import ObservabilityModule.forRoot(runtime). */
+  module: (runtime: ServiceRuntime) => DynamicModule | Type;
+  /** Extra setup on the app before it listens (OpenAPI, GraphQL plugins). */
+  configure?: (app: NestFastifyApplication, runtime: ServiceRuntime) => Promise<void> | void;
+  /** Install SIGTERM/SIGINT handlers that close gracefully and exit (off in tests). */
+  handleSignals?: boolean;
+  logDestination?: NodeJS.WritableStream;
+}
+
+export interface RunningService extends ServiceRuntime {
+  app: NestFastifyApplication;
+  url: string;
+  /** Stop taking work, finish in-flight requests and jobs, close connections. */
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** A caller's `x-request-id` is kept when it is sane, so one id follows a request across services. */
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+export async function runService(opts: RunServiceOptions): Promise<RunningService> {
+  const logger = createLogger(opts.name, opts.logLevel, opts.logDestination);
+  const runtime: ServiceRuntime = {
+    logger,
+    metrics: new ServiceMetrics(opts.name),
+    health: new HealthService(),
+  };
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    genReqId: requestId,
+    requestIdLogLabel: 'requestId',
+    disableRequestLogging: false,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(opts.module(runtime), adapter, {
+    logger: new NestPinoLogger(logger),
+    bufferLogs: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+  fastify.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    runtime.metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    runtime.metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
+  await opts.configure?.(app, runtime);
+  await app.listen(opts.port, opts.host);
+  const address = fastify.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
+  logger.info({ url }, `${opts.name} listening`);
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      runtime.health.markShuttingDown();
+      await app.close();
+    })();
+    return closing;
+  };
+  if (opts.handleSignals) installSignalHandlers(close, logger, opts.shutdownTimeoutMs);
+  return { ...runtime, app, url, close };
+}
+
+function installSignalHandlers(close: () => Promise<void>, logger: Logger, timeoutMs: number): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal, timeoutMs }, 'shutting down: finishing in-flight work');
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown did not finish in time; exiting anyway');
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    close().then(
+      () => {
+        logger.info('shutdown complete');
+        logger.flush();
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

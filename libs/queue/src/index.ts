@@ -1,0 +1,19 @@
+export {
+  type ReconcileJobData,
+  reconcileJobId,
+  type ReconcileReason,
+  type RolloutTickJobData,
+  rolloutTickJobId,
+} from './job-data.types.js';
+export { enqueueReconcile, enqueueRolloutTick } from './producers.util.js';
+export { QueueModule, type QueueModuleOptions } from './queue.module.js';
+export {
+  QUEUE_NAMES,
+  type QueueName,
+  WORKER_LOCK_DURATION_MS,
+  WORKER_MAX_STALLED_COUNT,
+  WORKER_STALLED_INTERVAL_MS,
+  WORKER_TIMING,
+} from './queue-names.constant.js';
+export { redisOptionsFromUrl } from './redis-options.util.js';
+export { createRedisProbe } from './redis-probe.util.js';
