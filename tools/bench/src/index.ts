@@ -1,1 +1,1 @@
-export {};
+export { formatTable, median, measure, percentile, type Measurement } from './bench.util.js';
