@@ -1,0 +1,61 @@
+/** Label matchers: rendered into PromQL for Prometheus, evaluated directly by the scrape provider. */
+
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+
+export interface LabelMatcher {
+  name: string;
+  op: MatchOp;
+  value: string;
+}
+
+/**
+ * Quotes a value as a PromQL string literal. JSON's escaping (`\"`, `\\`, `\n`, `\uXXXX`) is a
+ * subset of the Go escapes PromQL accepts, so no value can close the string early: a service
+ * named `x"} or vector(1) #` stays one label value.
+ */
+export function promqlString(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** Escapes RE2 metacharacters so a value matches itself literally inside `=~`. */
+export function quoteRegex(value: string): string {
+  return value.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+}
+
+export function renderMatchers(matchers: readonly LabelMatcher[]): string {
+  return matchers.map((m) => `${m.name}${m.op}${promqlString(m.value)}`).join(',');
+}
+
+export function renderSelector(metric: string, matchers: readonly LabelMatcher[]): string {
+  return `${metric}{${renderMatchers(matchers)}}`;
+}
+
+export type LabelPredicate = (labels: Readonly<Record<string, string>>) => boolean;
+
+/**
+ * Compiles matchers to a predicate with PromQL's semantics: a missing label reads as the empty
+ * string, and regexes are fully anchored. Only our own query builders produce regex matchers
+ * (never user input), so a JavaScript RegExp is safe here.
+ */
+export function compileMatchers(matchers: readonly LabelMatcher[]): LabelPredicate {
+  const tests = matchers.map((m): LabelPredicate => {
+    switch (m.op) {
+      case '=':
+        return (l) => (l[m.name] ?? '') === m.value;
+      case '!=':
+        return (l) => (l[m.name] ?? '') !== m.value;
+      case '=~': {
+        const re = new RegExp(`^(?:${m.value})$`, 's');
+        return (l) => re.test(l[m.name] ?? '');
+      }
+      case '!~': {
+        const re = new RegExp(`^(?:${m.value})$`, 's');
+        return (l) => !re.test(l[m.name] ?? '');
+      }
+    }
+  });
+  return (labels) => {
+    for (const t of tests) if (!t(labels)) return false;
+    return true;
+  };
+}
