@@ -1,1 +1,3 @@
-export {};
+export { InMemoryConfigSource } from './config/in-memory-config.source.js';
+export { MeshEngine } from './engine/mesh-engine.service.js';
+export { Simulation } from './sim/simulation.service.js';
