@@ -1,1 +1,92 @@
-export {};
+export { DURATION_PATTERN, formatDuration, parseDuration } from './duration.util.js';
+export {
+  dnsLabelSchema,
+  durationSchema,
+  percentageSchema,
+  portNumberSchema,
+  routeMatchSchema,
+  stringMatchSchema,
+  targetSchema,
+  versionNameSchema,
+  type PolicyTarget,
+  type RouteMatch,
+  type StringMatch,
+} from './schemas/common.schema.js';
+export {
+  circuitBreakerSpecSchema,
+  connectionPoolSchema,
+  consistentHashSchema,
+  loadBalancerSpecSchema,
+  outlierDetectionSchema,
+  type CircuitBreakerSpec,
+  type ConnectionPoolSpec,
+  type ConsistentHashSpec,
+  type LoadBalancerSpec,
+  type OutlierDetectionSpec,
+} from './schemas/destination.schema.js';
+export {
+  accessControlSpecSchema,
+  pluginSpecSchema,
+  rateLimitSpecSchema,
+  type AccessControlSpec,
+  type PluginSpec,
+  type RateLimitSpec,
+} from './schemas/edge.schema.js';
+export {
+  faultInjectionSpecSchema,
+  fullLinkSchema,
+  headerPolicySpecSchema,
+  redirectSchema,
+  requestRoutingSpecSchema,
+  retrySpecSchema,
+  stickySchema,
+  timeoutSpecSchema,
+  trafficMirrorSpecSchema,
+  trafficSplitSpecSchema,
+  type FaultInjectionSpec,
+  type FullLinkSpec,
+  type HeaderOperations,
+  type HeaderPolicySpec,
+  type RedirectSpec,
+  type RequestRoutingRule,
+  type RequestRoutingSpec,
+  type RetrySpec,
+  type StickySpec,
+  type TimeoutSpec,
+  type TrafficMirrorSpec,
+  type TrafficSplitSpec,
+} from './schemas/routing.schema.js';
+export {
+  POLICY_API_VERSION,
+  POLICY_KINDS,
+  policyBodySchema,
+  policyDocumentSchema,
+  policySpecSchemas,
+  storedPolicySchema,
+  type PolicyBody,
+  type PolicyBodyOf,
+  type PolicyKind,
+  type PolicySpecs,
+  type StoredPolicy,
+  type StoredPolicyOf,
+} from './schemas/policy.schema.js';
+export {
+  assertPolicyBody,
+  issuesFromZod,
+  parsePolicyBody,
+  parseStoredPolicy,
+  policyValidationError,
+  SCHEMA_FINDING_CODE,
+  type ParseResult,
+  type PolicyIssue,
+} from './policy-parse.util.js';
+export {
+  bodyToDocument,
+  documentToBody,
+  formatPolicyDocuments,
+  parsePolicyDocuments,
+  type ParsedPolicyDocuments,
+  type PolicyDocumentFinding,
+} from './policy-document.parser.js';
+export { policyJsonSchemas, type JsonSchemaTarget, type PolicyJsonSchemas } from './json-schema.util.js';
+export { policyBuilders, type BuildOptions } from './policy.builders.js';
