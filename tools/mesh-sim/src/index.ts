@@ -1,4 +1,4 @@
-export { InMemoryConfigSource } from './config/in-memory-config.source.js';
+export { InMemoryConfigSource, meshKindOf } from './config/in-memory-config.source.js';
 export { KubeConfigSource, loadKubeConfig, type KubeConfigSourceOptions } from './config/kube-config.source.js';
 export { MESH_KINDS, type KubeObject, type MeshConfigSource, type MeshKind, type MeshSnapshot } from './config/mesh-config.types.js';
 export { deployTopology, FIELD_MANAGER, type DeployResult } from './deploy/deploy-topology.service.js';

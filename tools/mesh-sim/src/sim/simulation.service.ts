@@ -9,6 +9,9 @@ export class Simulation {
   /** Simulated milliseconds since the start. */
   now = 0;
   private readonly nextAt: number[];
+  /** Evenly spaced arrivals are computed as base + k × gap so they do not drift. */
+  private readonly base: number[];
+  private readonly sent: number[];
   private loadScale: number;
 
   constructor(
@@ -17,7 +20,17 @@ export class Simulation {
     loadScale = 1,
   ) {
     this.loadScale = loadScale;
-    this.nextAt = engine.clients.map((c) => this.gap(c));
+    this.base = engine.clients.map(() => 0);
+    this.sent = engine.clients.map(() => 0);
+    this.nextAt = engine.clients.map((c) => this.first(c, 0));
+  }
+
+  private first(client: EntryClient, now: number): number {
+    return client.spec.arrival === 'uniform' && this.rps(client) > 0 ? now : now + this.gap(client);
+  }
+
+  private rps(client: EntryClient): number {
+    return client.spec.rps * this.loadScale;
   }
 
   /** Runs `ms` of simulated time synchronously. */
@@ -32,7 +45,11 @@ export class Simulation {
 
   setLoadScale(scale: number): void {
     this.loadScale = scale;
-    this.engine.clients.forEach((c, i) => (this.nextAt[i] = this.now + this.gap(c)));
+    this.engine.clients.forEach((c, i) => {
+      this.base[i] = this.now;
+      this.sent[i] = 0;
+      this.nextAt[i] = this.first(c, this.now);
+    });
   }
 
   private runBucket(to: number): void {
@@ -49,12 +66,13 @@ export class Simulation {
       if (best < 0) return;
       const client = clients[best]!;
       this.engine.send(client, this.pickRequest(client), bestAt);
-      this.nextAt[best] = bestAt + this.gap(client);
+      const k = ++this.sent[best]!;
+      this.nextAt[best] = client.spec.arrival === 'uniform' ? this.base[best]! + k * this.gap(client) : bestAt + this.gap(client);
     }
   }
 
   private gap(client: EntryClient): number {
-    const rps = client.spec.rps * this.loadScale;
+    const rps = this.rps(client);
     if (rps <= 0) return Number.POSITIVE_INFINITY;
     const mean = 1000 / rps;
     return client.spec.arrival === 'poisson' ? -mean * Math.log(1 - this.engine.rng.next()) : mean;

@@ -1,0 +1,2 @@
+// The tests use the package's public entry point only.
+export * from '../../src/index.js';
