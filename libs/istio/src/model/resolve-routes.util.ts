@@ -1,7 +1,7 @@
 import { parseDuration, type RouteMatch } from '@heliomesh/policy';
 import { sha256Hex } from '@heliomesh/util';
 import type { Claim, ClaimSource } from './claims.util.js';
-import { ROUTE_FIELDS, type HostModel, type RouteAction } from './host-model.util.js';
+import { ROUTE_FIELDS, type HostModel, type MirrorValue, type RouteAction } from './host-model.util.js';
 import { compareSpecificity, escapeRe2 } from './match.util.js';
 import { distributeWeights } from './weights.util.js';
 
@@ -64,9 +64,40 @@ function resolve(
     for (const [field, claim] of model.serviceScope.claims)
       if (!fields.has(field)) {
         fields.set(field, claim);
-        inherited.add(field);
+        // The default route has no scope of its own: service-wide settings are its settings.
+        if (match) inherited.add(field);
       }
+  // A service-wide mirror is not copied onto a match route that already sends everything to its
+  // target (e.g. a rollout's A/B route to the canary it mirrors to). On the default route it is
+  // the route's own setting (not inherited), so HM1011 reports it instead.
+  const mirror = fields.get(ROUTE_FIELDS.mirror) as Claim<MirrorValue> | undefined;
+  const action = fields.get(ROUTE_FIELDS.route)?.value as RouteAction | undefined;
+  if (mirror && inherited.has(ROUTE_FIELDS.mirror) && sendsAllToMirror(model.host, action, mirror.value)) {
+    fields.delete(ROUTE_FIELDS.mirror);
+    inherited.delete(ROUTE_FIELDS.mirror);
+  }
   return { name, match, fields, inherited, creators };
+}
+
+/** True when every request of the route already goes to the mirror's destination. */
+export function sendsAllToMirror(
+  host: string,
+  action: RouteAction | undefined,
+  mirror: MirrorValue,
+): boolean {
+  const targets =
+    action === undefined
+      ? [`${host}|`]
+      : action.type === 'weighted'
+        ? (() => {
+            const weights = distributeWeights(action.destinations.map((d) => d.weight));
+            return action.destinations
+              .filter((_, i) => weights[i]! > 0)
+              .map((d) => `${d.host}|${d.subset ?? ''}`);
+          })()
+        : [];
+  const target = `${mirror.host}|${mirror.subset ?? ''}`;
+  return targets.length > 0 && targets.every((t) => t === target);
 }
 
 function withSticky(route: ResolvedRoute): ResolvedRoute[] {
