@@ -31,7 +31,8 @@ export function parsePolicyDocuments(yamlText: string): ParsedPolicyDocuments {
   const out: ParsedPolicyDocuments = { policies: [], findings: [] };
   let docs;
   try {
-    docs = parseAllDocuments(yamlText, { uniqueKeys: true });
+    // YAML 1.1, as Kubernetes reads it: a bare `on` is a boolean, so kubectl and Heliomesh agree.
+    docs = parseAllDocuments(yamlText, { version: '1.1', uniqueKeys: true });
   } catch (err) {
     out.findings.push(finding(0, [], `not YAML: ${errorMessage(err)}`));
     return out;
@@ -126,5 +127,8 @@ export function bodyToDocument(policy: PolicyBody): Record<string, unknown> {
 
 /** Policies as one multi-document YAML stream, in the order given. */
 export function formatPolicyDocuments(policies: readonly PolicyBody[]): string {
-  return policies.map((p) => stringify(bodyToDocument(p), { lineWidth: 0 })).join('---\n');
+  // YAML 1.1 quoting, so kubectl and other YAML 1.1 readers see `"on"` as a string too.
+  return policies
+    .map((p) => stringify(bodyToDocument(p), { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false }))
+    .join('---\n');
 }

@@ -25,8 +25,11 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * key order (spec keys sorted), so the same snapshot in any input order gives the same bytes.
  */
 export function toYaml(objects: readonly IstioObject[]): string {
-  return [...objects]
-    .sort(compareObjects)
-    .map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false }))
-    .join('---\n');
+  return (
+    [...objects]
+      .sort(compareObjects)
+      // YAML 1.1 quoting: Kubernetes decodes YAML 1.1, where a bare `on` or `yes` is a boolean.
+      .map((o) => stringify(o, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false }))
+      .join('---\n')
+  );
 }

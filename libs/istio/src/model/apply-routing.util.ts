@@ -67,7 +67,8 @@ export function applyRequestRouting(model: HostModel, policy: StoredPolicyOf<'Re
       ? { type: 'redirect', redirect: rule.redirect }
       : pinnedTo(model, rule.version!, ['spec', 'rules', i, 'version']);
     scope.claim(ROUTE_FIELDS.route, action, source);
-    if (tag)
+    // A redirect is answered by the proxy, so there is no upstream call to carry the tag.
+    if (tag && !rule.redirect)
       scope.claim(
         headerField('request', 'set', tag.name.toLowerCase()),
         tag.value,
