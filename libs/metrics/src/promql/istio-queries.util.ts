@@ -1,3 +1,4 @@
+import { assertUnreachable } from '@heliomesh/util';
 import type { MeshScope, MeshSelector, Reporter } from '../mesh-query.types.js';
 import { renderSelector, type LabelMatcher } from './label-matcher.util.js';
 
@@ -38,6 +39,8 @@ export function selectorMatchers(sel: MeshSelector): LabelMatcher[] {
         { name: 'destination_workload_namespace', op: '=', value: sel.namespace },
         { name: 'destination_workload', op: '=', value: sel.workload },
       ];
+    default:
+      return assertUnreachable(sel, 'selector kind');
   }
 }
 

@@ -1,5 +1,7 @@
 /** Label matchers: rendered into PromQL for Prometheus, evaluated directly by the scrape provider. */
 
+import { assertUnreachable } from '@heliomesh/util';
+
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
 export interface LabelMatcher {
@@ -52,6 +54,8 @@ export function compileMatchers(matchers: readonly LabelMatcher[]): LabelPredica
         const re = new RegExp(`^(?:${m.value})$`, 's');
         return (l) => !re.test(l[m.name] ?? '');
       }
+      default:
+        return assertUnreachable(m.op, 'match operator');
     }
   });
   return (labels) => {

@@ -1,4 +1,4 @@
-import { HeliomeshError, type JsonPath } from '@heliomesh/util';
+import { HeliomeshError, assertUnreachable, type JsonPath } from '@heliomesh/util';
 import { quoteRegex } from './label-matcher.util.js';
 
 /**
@@ -68,6 +68,8 @@ function renderValue(name: string, value: string, ctx: Context, path: JsonPath):
       if (escaped === undefined) throw unsafe('is not valid Unicode');
       return escaped;
     }
+    default:
+      return assertUnreachable(ctx, 'template context');
   }
 }
 
@@ -132,6 +134,8 @@ export function renderPromqlTemplate(
       case 'raw':
         if (ch === '`') ctx = { kind: 'code' };
         break;
+      default:
+        assertUnreachable(ctx, 'template context');
     }
     i++;
   }
