@@ -1,0 +1,488 @@
+import type {
+  ArgNode,
+  CommandNode,
+  IfNode,
+  ListNode,
+  Node,
+  ParsedTemplate,
+  PipeNode,
+  Pos,
+  RangeNode,
+  TemplateNode,
+  WithNode,
+} from './template-ast.types.js';
+import { FunctionError, TemplateError } from './template-error.util.js';
+import {
+  GoStruct,
+  formatValue,
+  goTypeName,
+  isGoMap,
+  isTrue,
+  kindOf,
+  mapGet,
+  paramTypeName,
+  sortedKeys,
+  type FunctionContext,
+  type GoValue,
+  type ParamKind,
+  type TemplateFunction,
+} from './go-value.util.js';
+
+/**
+ * Executes a parsed template with Go text/template's semantics (text/template/exec.go) under
+ * Helm's `missingkey=zero` option: a missing map key is a nil that prints as `<no value>`, but
+ * reading a field of that nil inside the same chain is Go's "nil pointer evaluating" error.
+ */
+
+export interface ExecEnv {
+  lookup(name: string): ParsedTemplate | undefined;
+  fn(name: string): TemplateFunction | undefined;
+  /** A copy of the set with `text` parsed as a template named `name` (for Helm's `tpl`). */
+  withParsed(name: string, text: string): { env: ExecEnv; main: ParsedTemplate };
+}
+
+/** Nested template calls allowed; Helm stops `include` recursion at 1000 as well. */
+export const MAX_TEMPLATE_DEPTH = 1000;
+
+/**
+ * The nil held by an interface{} slot (a map entry or list element): unlike the untyped nil a
+ * pipeline yields, reading a field of it is an error.
+ */
+const NIL_IFACE = Symbol('nil interface');
+type Val = GoValue | typeof NIL_IFACE;
+/** No value piped in from a previous command. */
+const MISSING = Symbol('missing');
+type Final = Val | typeof MISSING;
+
+const BREAK = Symbol('break');
+const CONTINUE = Symbol('continue');
+
+const dig = (v: Val): GoValue => (v === NIL_IFACE ? null : v);
+
+export function executeTemplate(env: ExecEnv, tmpl: ParsedTemplate, data: GoValue, depth = 0): string {
+  const state = new State(env, tmpl.name, data, depth);
+  state.walk(data, tmpl.root);
+  return state.output();
+}
+
+class State {
+  private readonly out: string[] = [];
+  private readonly vars: { name: string; value: Val }[];
+  private at: { pos: Pos; src: string } = { pos: { file: '', line: 0, col: 0 }, src: '' };
+
+  constructor(
+    private readonly env: ExecEnv,
+    private readonly name: string,
+    root: GoValue,
+    private readonly depth: number,
+  ) {
+    this.vars = [{ name: '$', value: root }];
+  }
+
+  output(): string {
+    return this.out.join('');
+  }
+
+  private fail(message: string): never {
+    throw TemplateError.exec(this.at.pos, this.name, this.at.src, message);
+  }
+
+  walk(dot: Val, list: ListNode): void {
+    for (const node of list) this.walkNode(dot, node);
+  }
+
+  private walkNode(dot: Val, node: Node): void {
+    switch (node.type) {
+      case 'text':
+        this.out.push(node.text);
+        return;
+      case 'action': {
+        const value = this.evalPipeline(dot, node.pipe);
+        if (node.pipe.decl.length === 0) this.out.push(value === null ? '<no value>' : formatValue(value));
+        return;
+      }
+      case 'if':
+      case 'with':
+        return this.walkIfOrWith(dot, node);
+      case 'range':
+        return this.walkRange(dot, node);
+      case 'template':
+        return this.walkTemplate(dot, node);
+      case 'break':
+        throw BREAK;
+      case 'continue':
+        throw CONTINUE;
+    }
+  }
+
+  private walkIfOrWith(dot: Val, node: IfNode | WithNode): void {
+    const mark = this.vars.length;
+    try {
+      const value = this.evalPipeline(dot, node.pipe);
+      if (isTrue(value)) this.walk(node.type === 'with' ? value : dot, node.list);
+      else if (node.elseList) this.walk(dot, node.elseList);
+    } finally {
+      this.vars.length = mark;
+    }
+  }
+
+  private walkRange(dot: Val, node: RangeNode): void {
+    const mark = this.vars.length;
+    try {
+      const value = this.evalPipeline(dot, node.pipe);
+      const items = this.rangeItems(value, node.pipe.decl.length);
+      const inner = this.vars.length;
+      for (const [index, elem] of items) {
+        this.setRangeVars(node.pipe, index, elem);
+        try {
+          this.walk(elem, node.list);
+        } catch (e) {
+          if (e === BREAK) break;
+          if (e !== CONTINUE) throw e;
+        } finally {
+          this.vars.length = inner;
+        }
+      }
+      if (items.length === 0 && node.elseList) this.walk(dot, node.elseList);
+    } finally {
+      this.vars.length = mark;
+    }
+  }
+
+  private rangeItems(value: GoValue, declCount: number): [GoValue, Val][] {
+    const elem = (v: GoValue | undefined): Val => (v === null || v === undefined ? NIL_IFACE : v);
+    switch (kindOf(value)) {
+      case 'nil':
+        return [];
+      case 'list':
+        return (value as GoValue[]).map((v, i) => [BigInt(i), elem(v)]);
+      case 'map': {
+        const m = value as Record<string, GoValue>;
+        return sortedKeys(m).map((k) => [k, elem(m[k])]);
+      }
+      case 'int': {
+        if (declCount > 1)
+          this.fail(`can't use ${formatValue(value)} to iterate over more than one variable`);
+        const n = Number(value as bigint);
+        return Array.from({ length: Math.max(0, n) }, (_, i) => [BigInt(i), BigInt(i)]);
+      }
+      default:
+        this.fail(`range can't iterate over ${formatValue(value)}`);
+    }
+  }
+
+  private setRangeVars(pipe: PipeNode, index: GoValue, elem: Val): void {
+    const decl = pipe.decl;
+    if (decl.length === 0) return;
+    if (pipe.isAssign) {
+      if (decl.length > 1) this.setVar(decl[0]!, index);
+      this.setVar(decl[decl.length - 1]!, elem);
+      return;
+    }
+    this.vars[this.vars.length - 1]!.value = elem;
+    if (decl.length > 1) this.vars[this.vars.length - 2]!.value = index;
+  }
+
+  private walkTemplate(dot: Val, node: TemplateNode): void {
+    this.at = { pos: node.pos, src: `template "${node.name}"` };
+    const tmpl = this.env.lookup(node.name);
+    if (!tmpl) this.fail(`template "${node.name}" not defined`);
+    if (this.depth >= MAX_TEMPLATE_DEPTH)
+      this.fail(`exceeded maximum template depth (${MAX_TEMPLATE_DEPTH})`);
+    const data = node.pipe ? this.evalPipeline(dot, node.pipe) : null;
+    this.out.push(executeTemplate(this.env, tmpl, data, this.depth + 1));
+  }
+
+  // ---- variables ----
+
+  private varValue(name: string): Val {
+    for (let i = this.vars.length - 1; i >= 0; i--)
+      if (this.vars[i]!.name === name) return this.vars[i]!.value;
+    this.fail(`undefined variable: ${name}`);
+  }
+
+  private setVar(name: string, value: Val): void {
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      if (this.vars[i]!.name === name) {
+        this.vars[i]!.value = value;
+        return;
+      }
+    }
+    this.fail(`undefined variable: ${name}`);
+  }
+
+  // ---- pipelines and commands ----
+
+  private evalPipeline(dot: Val, pipe: PipeNode): GoValue {
+    this.at = { pos: pipe.pos, src: pipe.src };
+    let value: Final = MISSING;
+    for (const cmd of pipe.cmds) value = dig(this.evalCommand(dot, cmd, value));
+    const result = value === MISSING ? null : dig(value);
+    for (const name of pipe.decl) {
+      if (pipe.isAssign) this.setVar(name, result);
+      else this.vars.push({ name, value: result });
+    }
+    return result;
+  }
+
+  private evalCommand(dot: Val, cmd: CommandNode, final: Final): Val {
+    this.at = { pos: cmd.pos, src: cmd.src };
+    const [first, ...rest] = cmd.args;
+    switch (first!.type) {
+      case 'field':
+        return this.evalFieldChain(dot, dot, first!.chain, rest, final);
+      case 'variable': {
+        const value = this.varValue(first!.name);
+        if (first!.chain.length === 0) return this.notAFunction(cmd, final, value);
+        return this.evalFieldChain(dot, value, first!.chain, rest, final);
+      }
+      case 'pipe': {
+        if (first!.chain.length === 0)
+          return this.notAFunction(cmd, final, this.evalPipeline(dot, first!.pipe));
+        const receiver = this.evalPipeline(dot, first!.pipe);
+        this.at = { pos: cmd.pos, src: cmd.src };
+        return this.evalFieldChain(dot, receiver, first!.chain, rest, final);
+      }
+      case 'identifier':
+        return this.evalFunction(dot, first!.name, rest, final, cmd);
+      case 'nil':
+        this.fail('nil is not a command');
+        break;
+      case 'dot':
+        return this.notAFunction(cmd, final, dot);
+      case 'bool':
+      case 'string':
+        return this.notAFunction(cmd, final, first!.value);
+      case 'number':
+        return this.notAFunction(cmd, final, first!.value);
+    }
+  }
+
+  private notAFunction(cmd: CommandNode, final: Final, value: Val): Val {
+    if (cmd.args.length > 1 || final !== MISSING)
+      this.fail(`can't give argument to non-function ${argSrc(cmd.args[0]!)}`);
+    return value;
+  }
+
+  private evalFieldChain(
+    dot: Val,
+    receiver: Val,
+    chain: readonly string[],
+    args: readonly ArgNode[],
+    final: Final,
+  ): Val {
+    let current = receiver;
+    for (let i = 0; i < chain.length - 1; i++) current = this.evalField(dot, current, chain[i]!, [], MISSING);
+    return this.evalField(dot, current, chain[chain.length - 1]!, args, final);
+  }
+
+  private evalField(dot: Val, receiver: Val, field: string, args: readonly ArgNode[], final: Final): Val {
+    // A missing value from a pipeline: missingkey=zero makes every field of it missing too.
+    if (receiver === null) return null;
+    if (receiver === NIL_IFACE) this.fail(`nil pointer evaluating interface {}.${field}`);
+    const hasArgs = args.length > 0 || final !== MISSING;
+    if (receiver instanceof GoStruct) {
+      const method = receiver.methods[field];
+      if (method) return this.evalCall(dot, field, method, args, final);
+      if (!Object.hasOwn(receiver.fields, field))
+        this.fail(`can't evaluate field ${field} in type ${receiver.typeName}`);
+      if (hasArgs) this.fail(`${field} has arguments but cannot be invoked as function`);
+      return receiver.fields[field] ?? NIL_IFACE;
+    }
+    if (isGoMap(receiver)) {
+      if (hasArgs) this.fail(`${field} is not a method but has arguments`);
+      return mapGet(receiver, field) ?? NIL_IFACE;
+    }
+    this.fail(`can't evaluate field ${field} in type ${goTypeName(receiver)}`);
+  }
+
+  private evalFunction(
+    dot: Val,
+    name: string,
+    args: readonly ArgNode[],
+    final: Final,
+    cmd?: CommandNode,
+  ): GoValue {
+    const fn = this.env.fn(name);
+    if (!fn) this.fail(`"${name}" is not a defined function`);
+    const value = this.evalCall(dot, name, fn, args, final);
+    if (cmd) this.at = { pos: cmd.pos, src: cmd.src };
+    return value;
+  }
+
+  private evalCall(
+    dot: Val,
+    name: string,
+    fn: TemplateFunction,
+    args: readonly ArgNode[],
+    final: Final,
+  ): GoValue {
+    const at = this.at;
+    const numIn = args.length + (final === MISSING ? 0 : 1);
+    const fixed = fn.params.length;
+    if (fn.variadic !== undefined) {
+      if (numIn < fixed)
+        this.fail(`wrong number of args for ${name}: want at least ${fixed} got ${args.length}`);
+    } else if (numIn !== fixed) {
+      this.fail(`wrong number of args for ${name}: want ${fixed} got ${numIn}`);
+    }
+    if (SHORT_CIRCUIT.has(name) && this.env.fn(name) === fn)
+      return this.andOr(dot, name === 'or', args, final);
+    const kindAt = (i: number): ParamKind => (i < fixed ? fn.params[i]! : fn.variadic!);
+    const argv = args.map((arg, i) => this.evalArg(dot, kindAt(i), arg));
+    this.at = at;
+    if (final !== MISSING) argv.push(this.validate(final, kindAt(argv.length)));
+    try {
+      return fn.call(argv, this.context());
+    } catch (e) {
+      this.at = at;
+      if (e instanceof TemplateError && e.code === 'TEMPLATE_FAIL') throw e;
+      if (e instanceof FunctionError && e.userFacing) throw TemplateError.fail(at.pos, e.message);
+      if (e instanceof FunctionError || e instanceof TemplateError)
+        this.fail(`error calling ${name}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  /** Go 1.18+ `and`/`or`: evaluate left to right and stop at the first value that decides. */
+  private andOr(dot: Val, isOr: boolean, args: readonly ArgNode[], final: Final): GoValue {
+    let value: GoValue = null;
+    for (const arg of args) {
+      value = this.evalArg(dot, 'any', arg);
+      if (isTrue(value) === isOr) return value;
+    }
+    return final === MISSING ? value : dig(final);
+  }
+
+  private context(): FunctionContext {
+    const { env, depth } = this;
+    const nested = (name: string) => {
+      if (depth >= MAX_TEMPLATE_DEPTH) {
+        throw new FunctionError(
+          `rendering template has a nested reference name: ${name}: unable to execute template`,
+        );
+      }
+    };
+    return {
+      include: (name, data) => {
+        nested(name);
+        const tmpl = env.lookup(name);
+        if (!tmpl)
+          throw new FunctionError(`template: no template "${name}" associated with template "gotpl"`);
+        return executeTemplate(env, tmpl, data, depth + 1);
+      },
+      tpl: (text, data) => {
+        nested(this.name);
+        const { env: copy, main } = env.withParsed(this.at.pos.file, text);
+        return executeTemplate(copy, main, data, depth + 1).replaceAll('<no value>', '');
+      },
+    };
+  }
+
+  private evalArg(dot: Val, kind: ParamKind, arg: ArgNode): GoValue {
+    const at = this.at;
+    this.at = { pos: at.pos, src: argSrc(arg) };
+    const value = this.evalArgValue(dot, kind, arg);
+    this.at = at;
+    return value;
+  }
+
+  private evalArgValue(dot: Val, kind: ParamKind, arg: ArgNode): GoValue {
+    switch (arg.type) {
+      case 'dot':
+        return this.validate(dot, kind);
+      case 'nil':
+        if (kind === 'any' || kind === 'map' || kind === 'list') return null;
+        this.fail(`cannot assign nil to ${paramTypeName(kind)}`);
+        break;
+      case 'field':
+        return this.validate(this.evalFieldChain(dot, dot, arg.chain, [], MISSING), kind);
+      case 'variable': {
+        const value = this.varValue(arg.name);
+        const resolved = arg.chain.length ? this.evalFieldChain(dot, value, arg.chain, [], MISSING) : value;
+        return this.validate(resolved, kind);
+      }
+      case 'pipe': {
+        const value = this.evalPipeline(dot, arg.pipe);
+        const resolved = arg.chain.length ? this.evalFieldChain(dot, value, arg.chain, [], MISSING) : value;
+        return this.validate(resolved, kind);
+      }
+      case 'identifier':
+        return this.validate(this.evalFunction(dot, arg.name, [], MISSING), kind);
+      case 'bool':
+      case 'string':
+      case 'number':
+        return this.literalArg(kind, arg);
+    }
+  }
+
+  private literalArg(
+    kind: ParamKind,
+    arg: Extract<ArgNode, { type: 'bool' | 'string' | 'number' }>,
+  ): GoValue {
+    if (kind === 'any') return arg.value;
+    if (arg.type === 'number' && kind === 'int') {
+      if (arg.isInt) return arg.value;
+      if (Number.isInteger(arg.value)) return BigInt(arg.value);
+      this.fail(`expected integer; found ${arg.text}`);
+    }
+    if (arg.type === 'number' && kind === 'float') return Number(arg.value);
+    if (arg.type === 'string' && kind === 'string') return arg.value;
+    if (arg.type === 'bool' && kind === 'bool') return arg.value;
+    const expected: Partial<Record<ParamKind, string>> = {
+      int: 'integer',
+      float: 'float',
+      string: 'string',
+      bool: 'bool',
+    };
+    const found = argSrc(arg);
+    if (expected[kind]) this.fail(`expected ${expected[kind]}; found ${found}`);
+    this.fail(`can't handle ${found} for arg of type ${paramTypeName(kind)}`);
+  }
+
+  /** Go's validateType: the value must be assignable to the parameter's type. */
+  private validate(value: Val, kind: ParamKind): GoValue {
+    if (kind === 'any') return dig(value);
+    if (value === null) {
+      if (kind === 'map' || kind === 'list') return null;
+      this.fail(`invalid value; expected ${paramTypeName(kind)}`);
+    }
+    const actual = value === NIL_IFACE ? 'interface {}' : goTypeName(value);
+    const ok: Record<Exclude<ParamKind, 'any'>, string> = {
+      string: 'string',
+      int: 'int',
+      float: 'float64',
+      bool: 'bool',
+      map: 'map[string]interface {}',
+      list: '[]interface {}',
+    };
+    if (actual !== ok[kind])
+      this.fail(`wrong type for value; expected ${paramTypeName(kind)}; got ${actual}`);
+    return value as GoValue;
+  }
+}
+
+const SHORT_CIRCUIT = new Set(['and', 'or']);
+
+function argSrc(arg: ArgNode): string {
+  switch (arg.type) {
+    case 'dot':
+      return '.';
+    case 'nil':
+      return 'nil';
+    case 'bool':
+      return String(arg.value);
+    case 'string':
+      return JSON.stringify(arg.value);
+    case 'number':
+      return arg.text;
+    case 'identifier':
+      return arg.name;
+    case 'field':
+      return `.${arg.chain.join('.')}`;
+    case 'variable':
+      return [arg.name, ...arg.chain].join('.');
+    case 'pipe':
+      return [`(${arg.pipe.src})`, ...arg.chain].join('.');
+  }
+}
