@@ -11,7 +11,7 @@ import { compile, SOURCES_ANNOTATION, toYaml } from './index.js';
  * Istio YAML it compiles to. `UPDATE_GOLDEN=1 npx vitest run src/golden.spec.ts` rewrites the
  * expected files; review the diff before committing it.
  */
-const dir = join(import.meta.dirname, '..', 'test', 'golden');
+const dir = join(import.meta.dirname, '..', 'test', '__golden__');
 const inputs = readdirSync(dir)
   .filter((f) => f.endsWith('.input.yaml'))
   .sort();

@@ -32,7 +32,8 @@ function isIndex(input: CompileSnapshot | SnapshotIndex): input is SnapshotIndex
 function orphanFindings(index: SnapshotIndex): Finding[] {
   const out: Finding[] = [];
   for (const { entry, host } of index.orphans) {
-    const policyIds = [String((entry.policy as { id?: unknown }).id ?? `policies[${entry.index}]`)];
+    const id = (entry.policy as { id?: unknown } | null | undefined)?.id;
+    const policyIds = [typeof id === 'string' ? id : `policies[${entry.index}]`];
     for (const issue of entry.issues)
       out.push(
         toFinding(COMPILER_DEFINITIONS.schema, { message: issue.message, path: issue.path, policyIds }, host),

@@ -1,18 +1,44 @@
-import type { Claim, ClaimSource } from '../../model/claims.util.js';
-import { ROUTE_FIELDS, type MirrorValue, type RouteAction } from '../../model/host-model.util.js';
+import type { StoredPolicy } from '@heliomesh/policy';
+import type { JsonPath } from '@heliomesh/util';
 import { defineChecker } from '../check.types.js';
 import type { FindingDraft } from '../finding.types.js';
 
-function draft(source: ClaimSource, version: string, host: string, known: string[]): FindingDraft {
-  const message = `version "${version}" is not a version of ${host} (known: ${known.join(', ') || 'none'})`;
-  return source.kind === 'policy'
-    ? { message, path: source.path, policyIds: [source.policy.id] }
-    : { message, path: source.path, rolloutId: source.rollout.rolloutId };
+interface VersionRef {
+  version: string;
+  path: JsonPath;
+}
+
+/** Every version a policy names on its own target service. */
+function versionRefs(p: StoredPolicy): VersionRef[] {
+  switch (p.kind) {
+    case 'TrafficSplit':
+      return p.spec.weights.map((w, i) => ({ version: w.version, path: ['spec', 'weights', i, 'version'] }));
+    case 'RequestRouting':
+      return p.spec.rules.flatMap((r, i) =>
+        r.version === undefined ? [] : [{ version: r.version, path: ['spec', 'rules', i, 'version'] }],
+      );
+    case 'FaultInjection':
+    case 'CircuitBreaker':
+    case 'LoadBalancer':
+      return p.spec.version === undefined ? [] : [{ version: p.spec.version, path: ['spec', 'version'] }];
+    case 'TrafficMirror': {
+      const { service, version } = p.spec.destination;
+      const sameService =
+        !service ||
+        (service.name === p.target.service &&
+          (service.namespace ?? p.target.namespace) === p.target.namespace);
+      return version !== undefined && sameService
+        ? [{ version, path: ['spec', 'destination', 'version'] }]
+        : [];
+    }
+    default:
+      return [];
+  }
 }
 
 /**
- * Every version a route, mirror or DestinationRule setting names must be a subset of the host,
- * or Envoy answers 503 NC (no cluster) for that share of traffic.
+ * Scans the inputs rather than the merged model, so a policy a rollout overrides for now is still
+ * checked: it applies again when the rollout ends.
  */
 export const unknownVersionChecker = defineChecker(
   {
@@ -21,34 +47,29 @@ export const unknownVersionChecker = defineChecker(
     area: 'routing',
     title: 'Unknown version',
     meaning:
-      'A route, mirror, rollout or DestinationRule setting names a version the service does not have. Envoy would answer 503 (NC, no cluster) for that traffic.',
+      'A policy, rollout or full-link hop names a version the service does not have. Envoy would answer 503 (NC, no cluster) for traffic routed to it.',
   },
-  ({ model }) => {
-    const known = model.service.versions.map((v) => v.name);
+  ({ unit, policies }) => {
+    const known = unit.service.versions.map((v) => v.name);
     const names = new Set(known);
+    const message = (version: string) =>
+      `version "${version}" is not a version of ${unit.host} (known: ${known.join(', ') || 'none'})`;
     const out: FindingDraft[] = [];
-    const seen = new Set<string>();
-    const report = (source: ClaimSource, version: string) => {
-      const key = `${source.kind === 'policy' ? source.policy.id : source.rollout.rolloutId}|${version}|${source.path.join('.')}`;
-      if (names.has(version) || seen.has(key)) return;
-      seen.add(key);
-      out.push(draft(source, version, model.host, known));
-    };
-    const scopes = [model.serviceScope, ...[...model.routes.values()].map((r) => r.scope)];
-    for (const scope of scopes) {
-      const route = scope.get<RouteAction>(ROUTE_FIELDS.route);
-      if (route?.value.type === 'weighted')
-        for (const d of route.value.destinations)
-          if (d.subset !== undefined && d.host === model.host)
-            report({ ...route.source, path: d.path }, d.subset);
-      const mirror = scope.get<MirrorValue>(ROUTE_FIELDS.mirror);
-      if (mirror && mirror.value.subset !== undefined && mirror.value.host === model.host)
-        report(mirror.source, mirror.value.subset);
-    }
-    for (const [version, scope] of model.destination.subsets) {
-      const first = [...scope.claims.values()][0] as Claim | undefined;
-      if (first) report({ ...first.source, path: ['spec', 'version'] }, version);
-    }
+    for (const p of policies)
+      for (const ref of versionRefs(p))
+        if (!names.has(ref.version))
+          out.push({ message: message(ref.version), path: ref.path, policyIds: [p.id] });
+    for (const hop of unit.fullLinks)
+      if (!names.has(hop.version))
+        out.push({
+          message: message(hop.version),
+          path: ['spec', 'fullLink', 'services', hop.entry, 'version'],
+          policyIds: [hop.policy.id],
+        });
+    for (const r of unit.rollouts)
+      for (const field of ['stable', 'canary'] as const)
+        if (!names.has(r[field]))
+          out.push({ message: message(r[field]), path: [field], rolloutId: r.rolloutId });
     return out;
   },
 );
