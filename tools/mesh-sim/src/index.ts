@@ -1,6 +1,16 @@
 export { InMemoryConfigSource, meshKindOf } from './config/in-memory-config.source.js';
-export { KubeConfigSource, loadKubeConfig, type KubeConfigSourceOptions } from './config/kube-config.source.js';
-export { MESH_KINDS, type KubeObject, type MeshConfigSource, type MeshKind, type MeshSnapshot } from './config/mesh-config.types.js';
+export {
+  KubeConfigSource,
+  loadKubeConfig,
+  type KubeConfigSourceOptions,
+} from './config/kube-config.source.js';
+export {
+  MESH_KINDS,
+  type KubeObject,
+  type MeshConfigSource,
+  type MeshKind,
+  type MeshSnapshot,
+} from './config/mesh-config.types.js';
 export { deployTopology, FIELD_MANAGER, type DeployResult } from './deploy/deploy-topology.service.js';
 export { simulatedCluster, topologyManifests } from './deploy/topology-manifests.util.js';
 export { MeshEngine, type EntryClient, type MeshEngineOptions } from './engine/mesh-engine.service.js';

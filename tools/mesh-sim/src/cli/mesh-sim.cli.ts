@@ -12,7 +12,8 @@ export const DEMO_TOPOLOGY = fileURLToPath(new URL('../../topologies/demo-shop.y
 function number(name: string, min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number between ${min} and ${max}`);
+    if (!Number.isFinite(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be a number between ${min} and ${max}`);
     return n;
   };
 }
@@ -54,14 +55,24 @@ async function run(opts: RunOptions): Promise<void> {
 
 export function buildCli(): Command {
   const program = new Command('mesh-sim')
-    .description('Simulated Istio data plane: reads Istio config from Kubernetes, simulates traffic, exports Istio metrics')
-    .option('--kubeconfig <file>', 'kubeconfig of the cluster to read (default: $KUBECONFIG, then ~/.kube/config)')
+    .description(
+      'Simulated Istio data plane: reads Istio config from Kubernetes, simulates traffic, exports Istio metrics',
+    )
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig of the cluster to read (default: $KUBECONFIG, then ~/.kube/config)',
+    )
     .option('--topology <file>', 'topology YAML file', DEMO_TOPOLOGY)
     .option('--port <port>', '/metrics port (0 = any free port)', number('--port', 0, 65535), DEFAULT_PORT)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--speed <factor>', 'simulated seconds per second', number('--speed', 0.01, 1000), 1)
     .option('--seed <n>', 'random seed', number('--seed', 0, 2 ** 32 - 1), 1)
-    .option('--load-scale <factor>', "multiply every client's requests per second", number('--load-scale', 0, 10_000), 1)
+    .option(
+      '--load-scale <factor>',
+      "multiply every client's requests per second",
+      number('--load-scale', 0, 10_000),
+      1,
+    )
     .option('--deploy', "apply the topology's namespaces, Deployments and Services first (server-side apply)")
     .option('--in-memory', 'run without a cluster, with the pods the topology describes')
     .action((opts: RunOptions) => run(opts));
@@ -76,7 +87,9 @@ export function buildCli(): Command {
     .description('check a topology file and print its services')
     .action(async (file: string) => {
       const t = await loadTopologyFile(file);
-      console.log(`${file}: ${t.services.length} services, ${t.services.reduce((n, s) => n + s.versions.length, 0)} versions, ${t.clients.length} clients`);
+      console.log(
+        `${file}: ${t.services.length} services, ${t.services.reduce((n, s) => n + s.versions.length, 0)} versions, ${t.clients.length} clients`,
+      );
     });
   return program;
 }

@@ -19,7 +19,9 @@ export const envoyFilterSpecSchema = z.looseObject({
                 vhost: z
                   .looseObject({
                     name: z.string().optional(),
-                    route: z.looseObject({ action: z.string().optional(), name: z.string().optional() }).optional(),
+                    route: z
+                      .looseObject({ action: z.string().optional(), name: z.string().optional() })
+                      .optional(),
                   })
                   .optional(),
               })

@@ -52,9 +52,14 @@ export class InMemoryConfigSource implements MeshConfigSource {
     return this.cached;
   }
 
-  async start(): Promise<void> {}
+  /** Nothing to connect to: the objects are already here. */
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
 
-  async stop(): Promise<void> {}
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
 
   private changed(): void {
     this.version++;
@@ -65,5 +70,7 @@ export class InMemoryConfigSource implements MeshConfigSource {
 export function meshKindOf(obj: KubeObject): MeshKind {
   const kind = obj.kind as MeshKind | undefined;
   if (kind && (MESH_KINDS as readonly string[]).includes(kind)) return kind;
-  throw new Error(`mesh-sim does not read objects of kind ${String(obj.kind)}; expected one of ${MESH_KINDS.join(', ')}`);
+  throw new Error(
+    `mesh-sim does not read objects of kind ${String(obj.kind)}; expected one of ${MESH_KINDS.join(', ')}`,
+  );
 }

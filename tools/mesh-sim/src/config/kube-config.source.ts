@@ -29,11 +29,27 @@ interface Resource {
  * not serve it (404) the next one is tried, and a kind whose CRD is not installed yet is retried.
  */
 const RESOURCES: Record<Exclude<MeshKind, 'Service' | 'Pod'>, Resource> = {
-  VirtualService: { group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], plural: 'virtualservices' },
-  DestinationRule: { group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], plural: 'destinationrules' },
+  VirtualService: {
+    group: 'networking.istio.io',
+    versions: ['v1', 'v1beta1', 'v1alpha3'],
+    plural: 'virtualservices',
+  },
+  DestinationRule: {
+    group: 'networking.istio.io',
+    versions: ['v1', 'v1beta1', 'v1alpha3'],
+    plural: 'destinationrules',
+  },
   EnvoyFilter: { group: 'networking.istio.io', versions: ['v1alpha3'], plural: 'envoyfilters' },
-  AuthorizationPolicy: { group: 'security.istio.io', versions: ['v1', 'v1beta1'], plural: 'authorizationpolicies' },
-  PeerAuthentication: { group: 'security.istio.io', versions: ['v1', 'v1beta1'], plural: 'peerauthentications' },
+  AuthorizationPolicy: {
+    group: 'security.istio.io',
+    versions: ['v1', 'v1beta1'],
+    plural: 'authorizationpolicies',
+  },
+  PeerAuthentication: {
+    group: 'security.istio.io',
+    versions: ['v1', 'v1beta1'],
+    plural: 'peerauthentications',
+  },
   WasmPlugin: { group: 'extensions.istio.io', versions: ['v1alpha1'], plural: 'wasmplugins' },
 };
 
@@ -72,16 +88,41 @@ export class KubeConfigSource implements MeshConfigSource {
     };
     this.watchers = MESH_KINDS.map((kind) => {
       if (kind === 'Service') {
-        return new KindWatcher(kind, [{ path: '/api/v1/services', list: () => core.listServiceForAllNamespaces() as Promise<KubernetesListObject<KubernetesObject>> }], kc, changed, options);
+        return new KindWatcher(
+          kind,
+          [
+            {
+              path: '/api/v1/services',
+              list: () =>
+                core.listServiceForAllNamespaces() as Promise<KubernetesListObject<KubernetesObject>>,
+            },
+          ],
+          kc,
+          changed,
+          options,
+        );
       }
       if (kind === 'Pod') {
-        return new KindWatcher(kind, [{ path: '/api/v1/pods', list: () => core.listPodForAllNamespaces() as Promise<KubernetesListObject<KubernetesObject>> }], kc, changed, options);
+        return new KindWatcher(
+          kind,
+          [
+            {
+              path: '/api/v1/pods',
+              list: () => core.listPodForAllNamespaces() as Promise<KubernetesListObject<KubernetesObject>>,
+            },
+          ],
+          kc,
+          changed,
+          options,
+        );
       }
       const r = RESOURCES[kind];
       const candidates = r.versions.map((version) => ({
         path: `/apis/${r.group}/${version}/${r.plural}`,
         list: () =>
-          custom.listClusterCustomObject({ group: r.group, version, plural: r.plural }) as Promise<KubernetesListObject<KubernetesObject>>,
+          custom.listClusterCustomObject({ group: r.group, version, plural: r.plural }) as Promise<
+            KubernetesListObject<KubernetesObject>
+          >,
       }));
       return new KindWatcher(kind, candidates, kc, changed, options);
     });
@@ -107,7 +148,10 @@ export class KubeConfigSource implements MeshConfigSource {
 
   /** Which API path each kind is read from, or undefined while it cannot be listed. */
   status(): Record<MeshKind, string | undefined> {
-    return Object.fromEntries(this.watchers.map((w) => [w.kind, w.servingPath])) as Record<MeshKind, string | undefined>;
+    return Object.fromEntries(this.watchers.map((w) => [w.kind, w.servingPath])) as Record<
+      MeshKind,
+      string | undefined
+    >;
   }
 }
 

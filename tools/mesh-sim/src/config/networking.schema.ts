@@ -126,7 +126,9 @@ export const httpRouteSchema = z.looseObject({
   mirror: destinationSchema.optional(),
   mirrorPercentage: percentSchema.optional(),
   mirrorPercent: z.number().int().optional(),
-  mirrors: z.array(z.looseObject({ destination: destinationSchema, percentage: percentSchema.optional() })).optional(),
+  mirrors: z
+    .array(z.looseObject({ destination: destinationSchema, percentage: percentSchema.optional() }))
+    .optional(),
   corsPolicy: corsSchema.optional(),
   headers: headersSchema.optional(),
 });
@@ -170,11 +172,15 @@ const outlierSchema = z.looseObject({
   minHealthPercent: count.optional(),
 });
 const loadBalancerSchema = z.looseObject({
-  simple: z.enum(['UNSPECIFIED', 'LEAST_CONN', 'RANDOM', 'PASSTHROUGH', 'ROUND_ROBIN', 'LEAST_REQUEST']).optional(),
+  simple: z
+    .enum(['UNSPECIFIED', 'LEAST_CONN', 'RANDOM', 'PASSTHROUGH', 'ROUND_ROBIN', 'LEAST_REQUEST'])
+    .optional(),
   consistentHash: z
     .looseObject({
       httpHeaderName: z.string().optional(),
-      httpCookie: z.looseObject({ name: z.string().optional(), path: z.string().optional(), ttl: z.string().optional() }).optional(),
+      httpCookie: z
+        .looseObject({ name: z.string().optional(), path: z.string().optional(), ttl: z.string().optional() })
+        .optional(),
       useSourceIp: z.boolean().optional(),
       httpQueryParameterName: z.string().optional(),
       ringHash: z.looseObject({ minimumRingSize: count.optional() }).optional(),
@@ -212,7 +218,13 @@ export const destinationRuleSpecSchema = z.looseObject({
   host: z.string().min(1),
   trafficPolicy: trafficPolicySchema.optional(),
   subsets: z
-    .array(z.looseObject({ name: z.string().min(1), labels: labelMap.optional(), trafficPolicy: trafficPolicySchema.optional() }))
+    .array(
+      z.looseObject({
+        name: z.string().min(1),
+        labels: labelMap.optional(),
+        trafficPolicy: trafficPolicySchema.optional(),
+      }),
+    )
     .optional(),
   exportTo: z.array(z.string()).optional(),
   workloadSelector: z.looseObject({ matchLabels: labelMap.optional() }).optional(),

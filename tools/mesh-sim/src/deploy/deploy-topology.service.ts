@@ -1,4 +1,9 @@
-import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import { HeliomeshError, errorMessage } from '@heliomesh/util';
 import { loadKubeConfig } from '../config/kube-config.source.js';
 import type { ResolvedTopology } from '../topology/topology.types.js';
@@ -15,13 +20,23 @@ export interface DeployResult {
  * with server-side apply under field manager `mesh-sim`, so running it again changes nothing.
  * On kube-sim the fake controller then creates the pods mesh-sim discovers.
  */
-export async function deployTopology(kubeconfig: string | KubeConfig | undefined, topology: ResolvedTopology): Promise<DeployResult> {
+export async function deployTopology(
+  kubeconfig: string | KubeConfig | undefined,
+  topology: ResolvedTopology,
+): Promise<DeployResult> {
   const client = KubernetesObjectApi.makeApiClient(loadKubeConfig(kubeconfig));
   const applied: DeployResult['applied'] = [];
   for (const obj of topologyManifests(topology)) {
     const name = obj.metadata?.name ?? '';
     try {
-      await client.patch(obj as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+      await client.patch(
+        obj as KubernetesObject,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
     } catch (cause) {
       throw new HeliomeshError({
         code: 'MESH_SIM_DEPLOY_FAILED',

@@ -26,7 +26,11 @@ function deployment(s: ResolvedService, v: ResolvedVersion): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: v.workload, namespace: s.namespace, labels: { ...MANAGED_BY, app: s.name, version: v.name } },
+    metadata: {
+      name: v.workload,
+      namespace: s.namespace,
+      labels: { ...MANAGED_BY, app: s.name, version: v.name },
+    },
     spec: {
       replicas: v.replicas,
       selector: { matchLabels: { app: s.name, version: v.name } },
@@ -55,7 +59,9 @@ function service(s: ResolvedService): KubeObject {
     metadata: { name: s.name, namespace: s.namespace, labels: { ...MANAGED_BY, app: s.name } },
     spec: {
       selector: { app: s.name },
-      ports: [{ name: s.protocol === 'grpc' ? 'grpc' : 'http', port: s.port, targetPort: s.port, protocol: 'TCP' }],
+      ports: [
+        { name: s.protocol === 'grpc' ? 'grpc' : 'http', port: s.port, targetPort: s.port, protocol: 'TCP' },
+      ],
     },
   };
 }

@@ -44,7 +44,8 @@ export function runApp(ctx: EngineContext, pod: PodInfo, req: SimRequest, now: n
     if (call.probability < 1 && !ctx.rng.chance(call.probability)) continue;
     const start = b.callMode === 'sequential' ? now + callsMs : now;
     const outcome = ctx.outbound(pod, callRequest(call, headers), call.port, start);
-    callsMs = b.callMode === 'sequential' ? callsMs + outcome.durationMs : Math.max(callsMs, outcome.durationMs);
+    callsMs =
+      b.callMode === 'sequential' ? callsMs + outcome.durationMs : Math.max(callsMs, outcome.durationMs);
     if (call.required && isFailure(outcome)) failed = true;
   }
   const error = ctx.rng.chance(b.errorRate);
@@ -58,7 +59,10 @@ export function runApp(ctx: EngineContext, pod: PodInfo, req: SimRequest, now: n
   };
 }
 
-function propagated(incoming: Readonly<Record<string, string>>, names: readonly string[]): Readonly<Record<string, string>> {
+function propagated(
+  incoming: Readonly<Record<string, string>>,
+  names: readonly string[],
+): Readonly<Record<string, string>> {
   let out: Record<string, string> | undefined;
   for (const name of names) {
     const value = incoming[name];

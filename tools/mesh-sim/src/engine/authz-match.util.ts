@@ -26,7 +26,9 @@ export function authzPathMatcher(pattern: string): ValueMatcher {
   if (!pattern.includes('{*')) return authzValueMatcher(pattern);
   const source = pattern
     .split(/(\{\*\*\}|\{\*\})/)
-    .map((part) => (part === '{*}' ? '[^/]+' : part === '{**}' ? '.*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((part) =>
+      part === '{*}' ? '[^/]+' : part === '{**}' ? '.*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
     .join('');
   const re = new RegExp(`^${source}$`);
   return (v) => re.test(v);
@@ -43,7 +45,7 @@ export function ipMatcher(block: string): ValueMatcher {
   const network = (base & mask) >>> 0;
   return (v) => {
     const ip = ipv4ToInt(v);
-    return ip !== undefined && ((ip & mask) >>> 0) === network;
+    return ip !== undefined && (ip & mask) >>> 0 === network;
   };
 }
 

@@ -6,7 +6,13 @@ import type {
   AuthzSource,
 } from '../config/security.schema.js';
 import { splitAuthority } from './host.util.js';
-import { anyOf, authzPathMatcher, authzValueMatcher, ipMatcher, type ValueMatcher } from './authz-match.util.js';
+import {
+  anyOf,
+  authzPathMatcher,
+  authzValueMatcher,
+  ipMatcher,
+  type ValueMatcher,
+} from './authz-match.util.js';
 
 /** What the server sidecar knows about a request when RBAC runs (istio-semantics §3). */
 export interface AuthzContext {
@@ -63,7 +69,12 @@ function compileRule(rule: AuthzRule): Predicate {
 }
 
 /** Fields are ANDed; values in a field are ORed; `notX` means "not in the list". */
-function field(values: string[] | undefined, negated: string[] | undefined, make: (v: string) => ValueMatcher, get: (ctx: AuthzContext) => string): Predicate[] {
+function field(
+  values: string[] | undefined,
+  negated: string[] | undefined,
+  make: (v: string) => ValueMatcher,
+  get: (ctx: AuthzContext) => string,
+): Predicate[] {
   const out: Predicate[] = [];
   if (values) {
     const m = values.map(make);
@@ -83,11 +94,31 @@ function serviceAccountOf(principal: string): string {
 
 function compileSource(s: AuthzSource): Predicate {
   const parts = [
-    ...field(s.principals, s.notPrincipals, (v) => authzValueMatcher(v), (c) => c.principal),
+    ...field(
+      s.principals,
+      s.notPrincipals,
+      (v) => authzValueMatcher(v),
+      (c) => c.principal,
+    ),
     // No JWT is ever simulated, so the request principal is always empty.
-    ...field(s.requestPrincipals, s.notRequestPrincipals, (v) => authzValueMatcher(v), () => ''),
-    ...field(s.namespaces, s.notNamespaces, (v) => authzValueMatcher(v), (c) => c.sourceNamespace),
-    ...field(s.serviceAccounts, s.notServiceAccounts, (v) => authzValueMatcher(v), (c) => serviceAccountOf(c.principal)),
+    ...field(
+      s.requestPrincipals,
+      s.notRequestPrincipals,
+      (v) => authzValueMatcher(v),
+      () => '',
+    ),
+    ...field(
+      s.namespaces,
+      s.notNamespaces,
+      (v) => authzValueMatcher(v),
+      (c) => c.sourceNamespace,
+    ),
+    ...field(
+      s.serviceAccounts,
+      s.notServiceAccounts,
+      (v) => authzValueMatcher(v),
+      (c) => serviceAccountOf(c.principal),
+    ),
     ...field(s.ipBlocks, s.notIpBlocks, ipMatcher, (c) => c.sourceIp),
     ...field(s.remoteIpBlocks, s.notRemoteIpBlocks, ipMatcher, (c) => c.remoteIp),
   ];
@@ -102,8 +133,18 @@ function compileOperation(o: AuthzOperation): Predicate {
   };
   const parts = [
     ...field(o.hosts, o.notHosts, hostMatch, (c) => c.host),
-    ...field(o.ports, o.notPorts, (v) => (x) => x === v, (c) => String(c.port)),
-    ...field(o.methods, o.notMethods, (v) => authzValueMatcher(v), (c) => c.method),
+    ...field(
+      o.ports,
+      o.notPorts,
+      (v) => (x) => x === v,
+      (c) => String(c.port),
+    ),
+    ...field(
+      o.methods,
+      o.notMethods,
+      (v) => authzValueMatcher(v),
+      (c) => c.method,
+    ),
     ...field(o.paths, o.notPaths, authzPathMatcher, (c) => c.path),
   ];
   return (ctx) => parts.every((p) => p(ctx));
@@ -124,7 +165,8 @@ function compileCondition(cond: AuthzCondition): Predicate {
   };
 }
 
-export const AUTHZ_WHEN_KEYS = /^(request\.headers\[[^\]]+\]|source\.ip|remote\.ip|source\.namespace|source\.principal|request\.auth\.(principal|audiences|presenter|claims(\[[^\]]+\])+)|destination\.ip|destination\.port|connection\.sni|experimental\.envoy\.filters\..+)$/;
+export const AUTHZ_WHEN_KEYS =
+  /^(request\.headers\[[^\]]+\]|source\.ip|remote\.ip|source\.namespace|source\.principal|request\.auth\.(principal|audiences|presenter|claims(\[[^\]]+\])+)|destination\.ip|destination\.port|connection\.sni|experimental\.envoy\.filters\..+)$/;
 
 function attributeGetter(key: string): (ctx: AuthzContext) => string | undefined {
   const header = /^request\.headers\[([^\]]+)\]$/.exec(key);

@@ -213,7 +213,13 @@ export class ClusterRuntime {
    * counter (another 5xx resets it); a non-5xx resets both. Local-origin failures count as 503
    * (connect) or 504 (timeout) unless split. Reaching a threshold exactly attempts an ejection.
    */
-  recordOutcome(idx: number, now: number, code: number, result: OutlierResult, outlier: OutlierPolicy | undefined): void {
+  recordOutcome(
+    idx: number,
+    now: number,
+    code: number,
+    result: OutlierResult,
+    outlier: OutlierPolicy | undefined,
+  ): void {
     if (!outlier) return;
     const s = this.states[idx];
     if (!s || s.ejected) return;
@@ -252,7 +258,8 @@ export class ClusterRuntime {
     if ((100 * (this.ejectedCount + 1)) / this.hosts.length > outlier.maxEjectionPercent) return;
     s.ejections++;
     s.ejected = true;
-    s.ejectUntil = now + Math.min(outlier.baseEjectionMs * s.ejections, Math.max(300_000, outlier.baseEjectionMs));
+    s.ejectUntil =
+      now + Math.min(outlier.baseEjectionMs * s.ejections, Math.max(300_000, outlier.baseEjectionMs));
     this.ejectedCount++;
     this.invalidateHealthy();
   }

@@ -9,7 +9,12 @@ import type {
 import { parseDurationMs } from '../util/duration.util.js';
 import { hostMatches, resolveShortName } from './host.util.js';
 import { labelsMatch } from './registry.compiler.js';
-import { UNLIMITED, type OutlierPolicy, type PoolLimits, type ResolvedPolicy } from './traffic-policy.types.js';
+import {
+  UNLIMITED,
+  type OutlierPolicy,
+  type PoolLimits,
+  type ResolvedPolicy,
+} from './traffic-policy.types.js';
 
 export interface CompiledDestinationRule {
   uid: string;
@@ -26,7 +31,10 @@ export interface CompiledDestinationRule {
 export interface MergedDestinationRule {
   rules: CompiledDestinationRule[];
   trafficPolicy: TrafficPolicy | undefined;
-  subsets: Map<string, { labels: Readonly<Record<string, string>>; trafficPolicy: TrafficPolicy | undefined }>;
+  subsets: Map<
+    string,
+    { labels: Readonly<Record<string, string>>; trafficPolicy: TrafficPolicy | undefined }
+  >;
 }
 
 export function compileDestinationRule(
@@ -61,7 +69,12 @@ export function findDestinationRule(
     if (candidates.length === 0) continue;
     const exact = candidates.filter((dr) => dr.host === fqdn);
     const chosen = exact.length > 0 ? exact : mostSpecificWildcard(candidates);
-    chosen.sort((a, b) => Number(!!b.selector) - Number(!!a.selector) || a.createdMs - b.createdMs || a.name.localeCompare(b.name));
+    chosen.sort(
+      (a, b) =>
+        Number(!!b.selector) - Number(!!a.selector) ||
+        a.createdMs - b.createdMs ||
+        a.name.localeCompare(b.name),
+    );
     return merge(chosen);
   }
   return undefined;
@@ -72,7 +85,10 @@ function visibleTo(dr: CompiledDestinationRule, namespace: string): boolean {
   return dr.exportTo.some((e) => e === '*' || e === namespace || (e === '.' && dr.namespace === namespace));
 }
 
-function selects(dr: CompiledDestinationRule, client: { namespace: string; labels: Readonly<Record<string, string>> }): boolean {
+function selects(
+  dr: CompiledDestinationRule,
+  client: { namespace: string; labels: Readonly<Record<string, string>> },
+): boolean {
   return !dr.selector || (dr.namespace === client.namespace && labelsMatch(dr.selector, client.labels));
 }
 
@@ -87,7 +103,8 @@ function merge(rules: CompiledDestinationRule[]): MergedDestinationRule {
   for (const dr of rules) {
     trafficPolicy ??= dr.spec.trafficPolicy;
     for (const s of dr.spec.subsets ?? []) {
-      if (!subsets.has(s.name)) subsets.set(s.name, { labels: s.labels ?? {}, trafficPolicy: s.trafficPolicy });
+      if (!subsets.has(s.name))
+        subsets.set(s.name, { labels: s.labels ?? {}, trafficPolicy: s.trafficPolicy });
     }
   }
   return { rules, trafficPolicy, subsets };
@@ -114,7 +131,11 @@ function overlay(base: Blocks, policy: TrafficPolicy | undefined, port: number):
   return out;
 }
 
-export function resolvePolicy(merged: MergedDestinationRule | undefined, port: number, subset: string | undefined): ResolvedPolicy {
+export function resolvePolicy(
+  merged: MergedDestinationRule | undefined,
+  port: number,
+  subset: string | undefined,
+): ResolvedPolicy {
   let blocks = overlay({}, merged?.trafficPolicy, port);
   if (subset) blocks = overlay(blocks, merged?.subsets.get(subset)?.trafficPolicy, port);
   const hash = blocks.loadBalancer?.consistentHash;

@@ -28,5 +28,7 @@ export function splitAuthority(authority: string): { host: string; port: number 
   const colon = authority.lastIndexOf(':');
   if (colon === -1 || authority.endsWith(']')) return { host: authority, port: undefined };
   const port = Number(authority.slice(colon + 1));
-  return Number.isInteger(port) ? { host: authority.slice(0, colon), port } : { host: authority, port: undefined };
+  return Number.isInteger(port)
+    ? { host: authority.slice(0, colon), port }
+    : { host: authority, port: undefined };
 }

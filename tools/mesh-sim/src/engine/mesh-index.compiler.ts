@@ -66,12 +66,20 @@ function validObjects<S extends z.ZodType>(
     const meta = metaOf(obj);
     const report = (list: SpecProblem[]): void => {
       for (const p of list) {
-        problems.push({ kind, namespace: meta.namespace, name: meta.name, path: formatJsonPath(['spec', ...p.path]), message: p.message });
+        problems.push({
+          kind,
+          namespace: meta.namespace,
+          name: meta.name,
+          path: formatJsonPath(['spec', ...p.path]),
+          message: p.message,
+        });
       }
     };
     const parsed = schema.safeParse(obj.spec ?? {});
     if (!parsed.success) {
-      report(parsed.error.issues.map((i) => ({ path: i.path as Array<string | number>, message: i.message })));
+      report(
+        parsed.error.issues.map((i) => ({ path: i.path as Array<string | number>, message: i.message })),
+      );
       continue;
     }
     const found = runChecks(checks, parsed.data, meta.namespace);
@@ -88,9 +96,13 @@ function validObjects<S extends z.ZodType>(
 export function compileConfig(snapshot: MeshSnapshot, topology: ResolvedTopology): CompiledConfig {
   const problems: ConfigProblem[] = [];
   const registry = compileRegistry(snapshot, topology, problems);
-  const virtualServices = validObjects('VirtualService', snapshot.VirtualService, virtualServiceSpecSchema, VIRTUAL_SERVICE_CHECKS, problems).map(
-    ({ spec, meta }) => compileVirtualService(spec, meta),
-  );
+  const virtualServices = validObjects(
+    'VirtualService',
+    snapshot.VirtualService,
+    virtualServiceSpecSchema,
+    VIRTUAL_SERVICE_CHECKS,
+    problems,
+  ).map(({ spec, meta }) => compileVirtualService(spec, meta));
   for (const vs of virtualServices) {
     vs.routes.forEach((r) => {
       if (r.action.kind === 'delegate') {
@@ -105,7 +117,13 @@ export function compileConfig(snapshot: MeshSnapshot, topology: ResolvedTopology
     });
   }
   const destinationRules = new Map<string, CompiledDestinationRule[]>();
-  for (const { spec, meta } of validObjects('DestinationRule', snapshot.DestinationRule, destinationRuleSpecSchema, DESTINATION_RULE_CHECKS, problems)) {
+  for (const { spec, meta } of validObjects(
+    'DestinationRule',
+    snapshot.DestinationRule,
+    destinationRuleSpecSchema,
+    DESTINATION_RULE_CHECKS,
+    problems,
+  )) {
     const dr = compileDestinationRule(spec, meta);
     destinationRules.set(dr.namespace, [...(destinationRules.get(dr.namespace) ?? []), dr]);
   }
@@ -125,16 +143,37 @@ export function compileConfig(snapshot: MeshSnapshot, topology: ResolvedTopology
     PEER_AUTHENTICATION_CHECKS,
     problems,
   ).map(({ spec, meta }) => compilePeerAuthentication(spec, meta));
-  const envoyFilters = validObjects('EnvoyFilter', snapshot.EnvoyFilter, envoyFilterSpecSchema, [], problems).map(({ spec, meta }) => {
+  const envoyFilters = validObjects(
+    'EnvoyFilter',
+    snapshot.EnvoyFilter,
+    envoyFilterSpecSchema,
+    [],
+    problems,
+  ).map(({ spec, meta }) => {
     const found: SpecProblem[] = [];
     const ef = compileEnvoyFilter(spec, meta, found);
     for (const p of found) {
-      problems.push({ kind: 'EnvoyFilter', namespace: meta.namespace, name: meta.name, path: formatJsonPath(['spec', ...p.path]), message: p.message });
+      problems.push({
+        kind: 'EnvoyFilter',
+        namespace: meta.namespace,
+        name: meta.name,
+        path: formatJsonPath(['spec', ...p.path]),
+        message: p.message,
+      });
     }
     return ef;
   });
-  const wasmPlugins = validObjects('WasmPlugin', snapshot.WasmPlugin, wasmPluginSpecSchema, [], problems).map(({ spec, meta }) =>
-    recordWasmPlugin(spec, meta),
+  const wasmPlugins = validObjects('WasmPlugin', snapshot.WasmPlugin, wasmPluginSpecSchema, [], problems).map(
+    ({ spec, meta }) => recordWasmPlugin(spec, meta),
   );
-  return { registry, virtualServices, destinationRules, authorizationPolicies, peerAuthentications, envoyFilters, wasmPlugins, problems };
+  return {
+    registry,
+    virtualServices,
+    destinationRules,
+    authorizationPolicies,
+    peerAuthentications,
+    envoyFilters,
+    wasmPlugins,
+    problems,
+  };
 }

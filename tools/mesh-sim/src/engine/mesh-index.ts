@@ -72,7 +72,13 @@ export class MeshIndex {
   }
 
   /** The cluster for a destination; null when the host or subset does not exist (503 NC, §1.3). */
-  cluster(client: PodInfo, fqdn: string, port: number | undefined, subset: string | undefined, requestPort: number): ClusterInfo | null {
+  cluster(
+    client: PodInfo,
+    fqdn: string,
+    port: number | undefined,
+    subset: string | undefined,
+    requestPort: number,
+  ): ClusterInfo | null {
     const view = this.clientView(client);
     const key = `${fqdn}|${port ?? ''}|${requestPort}|${subset ?? ''}`;
     let cluster = view.clusters.get(key);
@@ -112,10 +118,24 @@ export class MeshIndex {
     const group = (vs: CompiledVirtualService): number =>
       vs.namespace === ns ? 0 : vs.exportTo.includes(ns) ? 1 : 2;
     const candidates = this.config.virtualServices
-      .filter((vs) => visible(vs.exportTo, vs.namespace, ns) && vs.hosts.some((h) => hostMatches(h, service.fqdn)))
-      .sort((a, b) => group(a) - group(b) || a.createdMs - b.createdMs || a.name.localeCompare(b.name) || a.namespace.localeCompare(b.namespace));
+      .filter(
+        (vs) => visible(vs.exportTo, vs.namespace, ns) && vs.hosts.some((h) => hostMatches(h, service.fqdn)),
+      )
+      .sort(
+        (a, b) =>
+          group(a) - group(b) ||
+          a.createdMs - b.createdMs ||
+          a.name.localeCompare(b.name) ||
+          a.namespace.localeCompare(b.namespace),
+      );
     const vs = candidates[0];
-    if (!vs) return { service, port, virtualService: undefined, routes: [{ route: defaultRoute(service, port), matches: [] }] };
+    if (!vs)
+      return {
+        service,
+        port,
+        virtualService: undefined,
+        routes: [{ route: defaultRoute(service, port), matches: [] }],
+      };
     const routes: ViewRoute[] = [];
     for (const route of vs.routes) {
       if (route.matches.length === 0) {
@@ -141,9 +161,19 @@ export class MeshIndex {
     // §1.3: destination.port is needed only for multi-port services; otherwise the listener's port.
     const servicePort =
       service.ports.find((p) => p.port === port) ??
-      (port === undefined ? (service.ports.length === 1 ? service.ports[0] : service.ports.find((p) => p.port === requestPort)) : undefined);
+      (port === undefined
+        ? service.ports.length === 1
+          ? service.ports[0]
+          : service.ports.find((p) => p.port === requestPort)
+        : undefined);
     if (!servicePort) return null;
-    const merged = findDestinationRule(this.config.destinationRules, client, fqdn, service.namespace, this.rootNamespace);
+    const merged = findDestinationRule(
+      this.config.destinationRules,
+      client,
+      fqdn,
+      service.namespace,
+      this.rootNamespace,
+    );
     let hosts = service.endpoints;
     if (subset !== undefined) {
       const def = merged?.subsets.get(subset);
@@ -196,7 +226,9 @@ export class MeshIndex {
 }
 
 function visible(exportTo: string[], ownNamespace: string, clientNamespace: string): boolean {
-  return exportTo.some((e) => e === '*' || e === clientNamespace || (e === '.' && ownNamespace === clientNamespace));
+  return exportTo.some(
+    (e) => e === '*' || e === clientNamespace || (e === '.' && ownNamespace === clientNamespace),
+  );
 }
 
 /** §1.2 config-time selectors: sourceLabels ⊆ client labels, sourceNamespace, gateways, port. */
@@ -215,7 +247,9 @@ function defaultRoute(service: ServiceInfo, port: ServicePort): CompiledRoute {
     matches: [],
     action: {
       kind: 'route',
-      destinations: [{ host: service.fqdn, subset: undefined, port: port.port, weight: 1, headers: undefined }],
+      destinations: [
+        { host: service.fqdn, subset: undefined, port: port.port, weight: 1, headers: undefined },
+      ],
       totalWeight: 1,
     },
     fault: undefined,

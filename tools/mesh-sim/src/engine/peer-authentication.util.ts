@@ -38,7 +38,9 @@ export function effectiveMtls(
   const oldest = (list: CompiledPeerAuthentication[]): CompiledPeerAuthentication | undefined =>
     list.sort((a, b) => a.createdMs - b.createdMs || a.name.localeCompare(b.name))[0];
   const workload = oldest(
-    policies.filter((p) => p.namespace === pod.namespace && p.selector && labelsMatch(p.selector, pod.labels)),
+    policies.filter(
+      (p) => p.namespace === pod.namespace && p.selector && labelsMatch(p.selector, pod.labels),
+    ),
   );
   const namespace = oldest(policies.filter((p) => p.namespace === pod.namespace && !p.selector));
   const root = oldest(policies.filter((p) => p.namespace === rootNamespace && !p.selector));

@@ -1,4 +1,8 @@
-import { localRateLimitSchema, type EnvoyFilterSpec, type LocalRateLimitConfig } from '../config/extensions.schema.js';
+import {
+  localRateLimitSchema,
+  type EnvoyFilterSpec,
+  type LocalRateLimitConfig,
+} from '../config/extensions.schema.js';
 import { parseDurationMs } from '../util/duration.util.js';
 import type { SpecProblem } from './validation.types.js';
 
@@ -34,7 +38,11 @@ export interface CompiledEnvoyFilter {
 
 const FILTER_NAME = 'envoy.filters.http.local_ratelimit';
 const INBOUND_CONTEXTS = new Set(['SIDECAR_INBOUND', 'ANY', undefined]);
-const STATUS_NAMES: Record<string, number> = { TooManyRequests: 429, ServiceUnavailable: 503, Forbidden: 403 };
+const STATUS_NAMES: Record<string, number> = {
+  TooManyRequests: 429,
+  ServiceUnavailable: 503,
+  Forbidden: 403,
+};
 const DENOMINATORS = { HUNDRED: 100, TEN_THOUSAND: 10_000, MILLION: 1_000_000 } as const;
 
 export function compileEnvoyFilter(
@@ -55,7 +63,11 @@ export function compileEnvoyFilter(
     const inbound = INBOUND_CONTEXTS.has(patch.match?.context);
     if (patch.applyTo === 'HTTP_FILTER' && inbound && value?.['name'] === FILTER_NAME) {
       out.insertsFilter = true;
-      const config = localRateLimitOf(value['typed_config'], ['configPatches', i, 'patch', 'value', 'typed_config'], problems);
+      const config = localRateLimitOf(
+        value['typed_config'],
+        ['configPatches', i, 'patch', 'value', 'typed_config'],
+        problems,
+      );
       const limit = config && toLimit(config, `${meta.uid}#${i}`, undefined, problems, i);
       if (limit) out.filterLimits.push(limit);
       return;
@@ -66,7 +78,8 @@ export function compileEnvoyFilter(
       const port = /^inbound\|http\|(\d+)$/.exec(vhost)?.[1];
       const path = ['configPatches', i, 'patch', 'value', 'typed_per_filter_config', FILTER_NAME];
       const config = localRateLimitOf(perFilter, path, problems);
-      const limit = config && toLimit(config, `${meta.uid}#${i}`, port ? Number(port) : undefined, problems, i);
+      const limit =
+        config && toLimit(config, `${meta.uid}#${i}`, port ? Number(port) : undefined, problems, i);
       if (limit) out.routeLimits.push(limit);
       return;
     }
@@ -76,11 +89,17 @@ export function compileEnvoyFilter(
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** Accepts the TypedStruct wrapper (`udpa.type.v1` / `xds.type.v3`) or a direct LocalRateLimit Any. */
-function localRateLimitOf(typed: unknown, path: Array<string | number>, problems: SpecProblem[]): LocalRateLimitConfig | undefined {
+function localRateLimitOf(
+  typed: unknown,
+  path: Array<string | number>,
+  problems: SpecProblem[],
+): LocalRateLimitConfig | undefined {
   const record = asRecord(typed);
   if (!record) return undefined;
   const type = String(record['@type'] ?? '');
@@ -105,7 +124,10 @@ function toLimit(
   if (!bucket) return undefined;
   const fillIntervalMs = parseDurationMs(bucket.fill_interval);
   if (fillIntervalMs === undefined || fillIntervalMs <= 0) {
-    problems.push({ path: ['configPatches', patchIndex, 'patch', 'value'], message: 'token_bucket.fill_interval must be a positive duration' });
+    problems.push({
+      path: ['configPatches', patchIndex, 'patch', 'value'],
+      message: 'token_bucket.fill_interval must be a positive duration',
+    });
     return undefined;
   }
   const fraction = (p: LocalRateLimitConfig['filter_enabled']): number => {

@@ -75,7 +75,11 @@ export function resolveServiceHost(
   return registry.byDomain.get(host);
 }
 
-function toPodInfo(obj: KubeObject, index: number, behaviours: Map<string, ResolvedVersion>): PodInfo | undefined {
+function toPodInfo(
+  obj: KubeObject,
+  index: number,
+  behaviours: Map<string, ResolvedVersion>,
+): PodInfo | undefined {
   const meta = obj.metadata;
   if (!meta?.name || !meta.namespace) return undefined;
   const spec = podSpecSchema.safeParse(obj.spec ?? {});
@@ -85,8 +89,12 @@ function toPodInfo(obj: KubeObject, index: number, behaviours: Map<string, Resol
   const readyCondition = status.success ? status.data.conditions?.find((c) => c.type === 'Ready') : undefined;
   const ip = (status.success ? status.data.podIP : undefined) ?? '';
   const ready =
-    phase === 'Running' && ip !== '' && !meta.deletionTimestamp && (!readyCondition || readyCondition.status === 'True');
-  const serviceAccount = (spec.success ? (spec.data.serviceAccountName ?? spec.data.serviceAccount) : undefined) ?? 'default';
+    phase === 'Running' &&
+    ip !== '' &&
+    !meta.deletionTimestamp &&
+    (!readyCondition || readyCondition.status === 'True');
+  const serviceAccount =
+    (spec.success ? (spec.data.serviceAccountName ?? spec.data.serviceAccount) : undefined) ?? 'default';
   const workload = workloadName(obj);
   const app = labels['app'] ?? 'unknown';
   const version = labels['version'] ?? 'unknown';
@@ -102,13 +110,21 @@ function toPodInfo(obj: KubeObject, index: number, behaviours: Map<string, Resol
     version,
     // istio-semantics §5.2: canonical service and revision label precedence.
     canonicalService:
-      labels['service.istio.io/canonical-name'] ?? labels['app.kubernetes.io/name'] ?? labels['app'] ?? workload,
+      labels['service.istio.io/canonical-name'] ??
+      labels['app.kubernetes.io/name'] ??
+      labels['app'] ??
+      workload,
     canonicalRevision:
-      labels['service.istio.io/canonical-revision'] ?? labels['app.kubernetes.io/version'] ?? labels['version'] ?? 'latest',
+      labels['service.istio.io/canonical-revision'] ??
+      labels['app.kubernetes.io/version'] ??
+      labels['version'] ??
+      'latest',
     serviceAccount,
     principal: `${CLUSTER_DOMAIN}/ns/${meta.namespace}/sa/${serviceAccount}`,
     ready,
-    sidecar: meta.annotations?.['sidecar.istio.io/inject'] !== 'false' && labels['sidecar.istio.io/inject'] !== 'false',
+    sidecar:
+      meta.annotations?.['sidecar.istio.io/inject'] !== 'false' &&
+      labels['sidecar.istio.io/inject'] !== 'false',
     behaviour: behaviours.get(`${meta.namespace}/${app}/${version}`),
   };
 }
@@ -121,7 +137,8 @@ function toPodInfo(obj: KubeObject, index: number, behaviours: Map<string, Resol
 export function workloadName(obj: KubeObject): string {
   const meta = obj.metadata ?? {};
   const hash = meta.labels?.['pod-template-hash'];
-  const trim = (name: string): string => (hash && name.endsWith(`-${hash}`) ? name.slice(0, -hash.length - 1) : name);
+  const trim = (name: string): string =>
+    hash && name.endsWith(`-${hash}`) ? name.slice(0, -hash.length - 1) : name;
   const owner = meta.ownerReferences?.[0];
   if (owner?.name) return owner.kind === 'ReplicaSet' ? trim(owner.name) : owner.name;
   if (meta.generateName) return trim(meta.generateName.replace(/-$/, ''));
@@ -156,7 +173,9 @@ function toServiceInfo(
   }));
   const candidates = readyByNamespace.get(meta.namespace) ?? [];
   const endpoints =
-    selector && Object.keys(selector).length > 0 ? candidates.filter((pod) => labelsMatch(selector, pod.labels)) : [];
+    selector && Object.keys(selector).length > 0
+      ? candidates.filter((pod) => labelsMatch(selector, pod.labels))
+      : [];
   return {
     name: meta.name,
     namespace: meta.namespace,

@@ -36,7 +36,10 @@ export function forwardedRequest(
     if (rewrite.uri !== undefined) {
       // `rewrite.uri` replaces the matched prefix; without a prefix match it replaces the path.
       const prefix = matched?.uriPrefix;
-      path = (prefix !== undefined && bare.startsWith(prefix) ? rewrite.uri + bare.slice(prefix.length) : rewrite.uri) + query;
+      path =
+        (prefix !== undefined && bare.startsWith(prefix)
+          ? rewrite.uri + bare.slice(prefix.length)
+          : rewrite.uri) + query;
     } else if (rewrite.regex) {
       path = rewrite.regex.re.replace(bare, rewrite.regex.replacement) + query;
     }

@@ -120,7 +120,12 @@ const GRPC_RETRY: ReadonlyArray<[number, number]> = [
 ];
 
 /** §1.5 meaning of the tokens for a response that arrived. */
-export function isRetriableResponse(policy: RetryPolicy, code: number, grpcStatus: number, rateLimited: boolean): boolean {
+export function isRetriableResponse(
+  policy: RetryPolicy,
+  code: number,
+  grpcStatus: number,
+  rateLimited: boolean,
+): boolean {
   const on = policy.retryOn;
   if (on & RetryOn.X5XX && code >= 500) return true;
   if (on & RetryOn.GATEWAY_ERROR && (code === 502 || code === 503 || code === 504)) return true;

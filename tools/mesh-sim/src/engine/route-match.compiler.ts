@@ -90,7 +90,12 @@ function safeDecode(text: string): string {
 }
 
 /** Every predicate of a match holds. */
-export function matchesRequest(match: CompiledMatch, req: Parameters<RequestPredicate>[0], path: string, query: string): boolean {
+export function matchesRequest(
+  match: CompiledMatch,
+  req: Parameters<RequestPredicate>[0],
+  path: string,
+  query: string,
+): boolean {
   const predicates = match.predicates;
   for (let i = 0; i < predicates.length; i++) if (!predicates[i]!(req, path, query)) return false;
   return true;

@@ -16,9 +16,23 @@ import type {
 import { compileStringMatch } from './string-match.util.js';
 
 export const GRPC_STATUS_CODES: Readonly<Record<string, number>> = {
-  OK: 0, CANCELLED: 1, UNKNOWN: 2, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, ABORTED: 10, OUT_OF_RANGE: 11,
-  UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, DATA_LOSS: 15, UNAUTHENTICATED: 16,
+  OK: 0,
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  OUT_OF_RANGE: 11,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  DATA_LOSS: 15,
+  UNAUTHENTICATED: 16,
 };
 
 export interface VirtualServiceMeta {
@@ -29,7 +43,10 @@ export interface VirtualServiceMeta {
 }
 
 /** Compiles a validated VirtualService once per config change, so requests only run predicates. */
-export function compileVirtualService(spec: VirtualServiceSpec, meta: VirtualServiceMeta): CompiledVirtualService {
+export function compileVirtualService(
+  spec: VirtualServiceSpec,
+  meta: VirtualServiceMeta,
+): CompiledVirtualService {
   const routes: CompiledRoute[] = [];
   for (const [index, http] of (spec.http ?? []).entries()) {
     const route = compileRoute(http, index, meta.namespace);
@@ -95,7 +112,11 @@ function compileFault(http: HttpRoute): CompiledFault | undefined {
   if (!f) return undefined;
   const delay = f.delay;
   // §1.6: for delay the deprecated integer `percent` applies when it is set.
-  const delayProbability = delay ? (delay.percent !== undefined ? delay.percent / 100 : fraction(delay.percentage?.value)) : 0;
+  const delayProbability = delay
+    ? delay.percent !== undefined
+      ? delay.percent / 100
+      : fraction(delay.percentage?.value)
+    : 0;
   const grpc = f.abort?.grpcStatus;
   return {
     delayMs: delay?.fixedDelay ? (parseDurationMs(delay.fixedDelay) ?? 0) : 0,

@@ -62,7 +62,9 @@ export function routeRequest(
     if (res.globalTimeout) return timedOut(res, timeoutMs!, cluster);
     now += res.durationMs;
     if (res.local) return finish(res, start, now);
-    const retriable = res.noResponse ? isRetriableReset(retry, false) : isRetriableResponse(retry, res.code, res.grpcStatus, res.rateLimited);
+    const retriable = res.noResponse
+      ? isRetriableReset(retry, false)
+      : isRetriableResponse(retry, res.code, res.grpcStatus, res.rateLimited);
     if (!retriable) return finish(res, start, now);
     if (attempt >= retry.attempts) return finish({ ...res, flags: res.flags | Flag.URX }, start, now);
     const wait = backoffMs(retry, attempt + 1, ctx.rng.next());
@@ -82,7 +84,14 @@ function timedOut(res: Attempt, timeoutMs: number, cluster: ClusterInfo): Router
   return { ...reply, host: res.host, mtls: res.mtls };
 }
 
-function pickHost(ctx: EngineContext, client: PodInfo, rt: ClusterRuntime, cluster: ClusterInfo, req: SimRequest, tried: PodInfo[]): number {
+function pickHost(
+  ctx: EngineContext,
+  client: PodInfo,
+  rt: ClusterRuntime,
+  cluster: ClusterInfo,
+  req: SimRequest,
+  tried: PodInfo[],
+): number {
   const candidates = rt.candidates(cluster.policy.outlier);
   if (candidates.length === 0) return -1;
   const policy = cluster.policy;
@@ -105,7 +114,11 @@ function pickHost(ctx: EngineContext, client: PodInfo, rt: ClusterRuntime, clust
   return idx;
 }
 
-function hashKeyOf(key: ClusterInfo['policy']['hashKey'], client: PodInfo, req: SimRequest): string | undefined {
+function hashKeyOf(
+  key: ClusterInfo['policy']['hashKey'],
+  client: PodInfo,
+  req: SimRequest,
+): string | undefined {
   if (!key) return undefined;
   switch (key.kind) {
     case 'header':
@@ -163,7 +176,14 @@ function attemptOnce(
   const begin = rt.admit(start, limits, http1);
   if (begin < 0) {
     // §2.3: overflow is an immediate 503 UO with x-envoy-overloaded; the host was chosen.
-    return { ...localReply(503, Flag.UO, cluster.protocol, 0, 81), host, mtls: false, local: true, noResponse: false, globalTimeout: false };
+    return {
+      ...localReply(503, Flag.UO, cluster.protocol, 0, 81),
+      host,
+      mtls: false,
+      local: true,
+      noResponse: false,
+      globalTimeout: false,
+    };
   }
   const hop = ctx.hopLatencyMs;
   const mtls = hopSecurity(ctx, client, host, cluster.targetPort, cluster.policy.tlsMode);
@@ -175,7 +195,14 @@ function attemptOnce(
     const r = localReply(503, Flag.UC, cluster.protocol, begin - start + hop, 95);
     return { ...r, host, mtls: false, local: false, noResponse: true, globalTimeout: false };
   }
-  const call: InboundCall = { server: host, port: cluster.port, targetPort: cluster.targetPort, protocol: cluster.protocol, client, mtls };
+  const call: InboundCall = {
+    server: host,
+    port: cluster.port,
+    targetPort: cluster.targetPort,
+    protocol: cluster.protocol,
+    client,
+    mtls,
+  };
   const server = inbound(ctx, call, req, begin + hop / 2);
   const full = begin - start + hop + server.durationMs;
   const perTry = retry.perTryTimeoutMs ?? Number.POSITIVE_INFINITY;
@@ -187,14 +214,38 @@ function attemptOnce(
   if (full > limit) {
     // The client resets the stream: the server sidecar logs a downstream disconnect (code 0, DC).
     const served = Math.max(0, limit - (begin - start) - hop / 2);
-    ctx.metrics.record(Reporter.Destination, src, dst, svc, 0, cluster.protocol === 'grpc' ? 0 : -1, Flag.DC, security, served, req.bytes, 0);
+    ctx.metrics.record(
+      Reporter.Destination,
+      src,
+      dst,
+      svc,
+      0,
+      cluster.protocol === 'grpc' ? 0 : -1,
+      Flag.DC,
+      security,
+      served,
+      req.bytes,
+      0,
+    );
     rt.release(idx, start + limit, limits, http1);
     rt.recordOutcome(idx, start + limit, 504, 'local-timeout', cluster.policy.outlier);
     const r = localReply(504, Flag.UT, cluster.protocol, limit, 24);
     return { ...r, host, mtls, local: false, noResponse: true, globalTimeout: limit < perTry };
   }
   // §1.5 telemetry: one reporter="destination" sample per attempt.
-  ctx.metrics.record(Reporter.Destination, src, dst, svc, server.code, server.grpcStatus, server.flags, security, server.durationMs, req.bytes, server.responseBytes);
+  ctx.metrics.record(
+    Reporter.Destination,
+    src,
+    dst,
+    svc,
+    server.code,
+    server.grpcStatus,
+    server.flags,
+    security,
+    server.durationMs,
+    req.bytes,
+    server.responseBytes,
+  );
   rt.release(idx, start + full, limits, http1);
   rt.recordOutcome(idx, start + full, server.code, 'response', cluster.policy.outlier);
   return {
@@ -213,7 +264,13 @@ function attemptOnce(
 }
 
 /** Sends a mirrored copy (§1.7): fire-and-forget, the response is discarded, no source sample. */
-export function mirrorRequest(ctx: EngineContext, client: PodInfo, cluster: ClusterInfo, req: SimRequest, now: number): void {
+export function mirrorRequest(
+  ctx: EngineContext,
+  client: PodInfo,
+  cluster: ClusterInfo,
+  req: SimRequest,
+  now: number,
+): void {
   const rt = ctx.runtime.cluster(client, cluster);
   rt.advance(now, cluster.policy.outlier);
   const idx = pickHost(ctx, client, rt, cluster, req, []);
@@ -229,7 +286,14 @@ export function mirrorRequest(ctx: EngineContext, client: PodInfo, cluster: Clus
     return;
   }
   ctx.counters.mirrored++;
-  const call: InboundCall = { server: host, port: cluster.port, targetPort: cluster.targetPort, protocol: cluster.protocol, client, mtls };
+  const call: InboundCall = {
+    server: host,
+    port: cluster.port,
+    targetPort: cluster.targetPort,
+    protocol: cluster.protocol,
+    client,
+    mtls,
+  };
   const server = inbound(ctx, call, req, begin + ctx.hopLatencyMs / 2);
   const svc = ctx.metrics.service(cluster.service.fqdn, cluster.service.name, cluster.service.namespace);
   ctx.metrics.record(

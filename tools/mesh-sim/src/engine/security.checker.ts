@@ -27,7 +27,10 @@ const sourceIdentities: SpecCheck<AuthorizationPolicySpec> = (spec) => {
     (rule.from ?? []).forEach((f, j) => {
       const s = f.source ?? {};
       const sa = s.serviceAccounts?.length || s.notServiceAccounts?.length;
-      if (sa && (s.principals?.length || s.notPrincipals?.length || s.namespaces?.length || s.notNamespaces?.length)) {
+      if (
+        sa &&
+        (s.principals?.length || s.notPrincipals?.length || s.namespaces?.length || s.notNamespaces?.length)
+      ) {
         problems.push({
           path: ['rules', i, 'from', j, 'source', 'serviceAccounts'],
           message: 'serviceAccounts cannot be combined with principals or namespaces',
@@ -66,4 +69,6 @@ const portLevelNeedsSelector: SpecCheck<PeerAuthenticationSpec> = (spec) =>
     ? [{ path: ['portLevelMtls'], message: 'portLevelMtls is only allowed together with a selector' }]
     : [];
 
-export const PEER_AUTHENTICATION_CHECKS: ReadonlyArray<SpecCheck<PeerAuthenticationSpec>> = [portLevelNeedsSelector];
+export const PEER_AUTHENTICATION_CHECKS: ReadonlyArray<SpecCheck<PeerAuthenticationSpec>> = [
+  portLevelNeedsSelector,
+];

@@ -52,7 +52,13 @@ export function inbound(ctx: EngineContext, call: InboundCall, req: SimRequest, 
   return { ...app, flags: 0, rateLimited: false };
 }
 
-function serverLocalReply(code: number, flags: number, protocol: AppProtocol, body: number, rateLimited: boolean): ServerOutcome {
+function serverLocalReply(
+  code: number,
+  flags: number,
+  protocol: AppProtocol,
+  body: number,
+  rateLimited: boolean,
+): ServerOutcome {
   const grpc = protocol === 'grpc';
   return {
     code: grpc ? 200 : code,
@@ -77,7 +83,9 @@ function rateLimit(
 ): number | undefined {
   let limits = filterLimits;
   if (routeLimits.length > 0) {
-    const forPort = routeLimits.filter((l) => l.port === undefined || l.port === call.port || l.port === call.targetPort);
+    const forPort = routeLimits.filter(
+      (l) => l.port === undefined || l.port === call.port || l.port === call.targetPort,
+    );
     if (forPort.length > 0) limits = forPort;
   }
   for (const limit of limits) {

@@ -1,7 +1,14 @@
 import { assertUnreachable } from '@heliomesh/util';
 import { Reporter, SecurityPolicy, type ServiceIdentity } from '../telemetry/istio-metrics.service.js';
 import type { EngineContext } from './engine-context.js';
-import type { AppProtocol, CallOutcome, PodInfo, ServiceInfo, ServicePort, SimRequest } from './engine.types.js';
+import type {
+  AppProtocol,
+  CallOutcome,
+  PodInfo,
+  ServiceInfo,
+  ServicePort,
+  SimRequest,
+} from './engine.types.js';
 import { splitAuthority } from './host.util.js';
 import { localReply } from './local-reply.util.js';
 import type { ClusterInfo, ViewRoute } from './mesh-index.js';
@@ -19,8 +26,18 @@ const UNKNOWN = 'unknown';
  * The client sidecar (istio-semantics §0.1): virtual host by authority, first matching route,
  * CORS, fault (delay, then abort), mirror, then the router. Records the reporter="source" sample.
  */
-export function outbound(ctx: EngineContext, client: PodInfo, req: SimRequest, port: number, now: number): CallOutcome {
-  const service = resolveServiceHost(ctx.index.config.registry, splitAuthority(req.authority).host, client.namespace);
+export function outbound(
+  ctx: EngineContext,
+  client: PodInfo,
+  req: SimRequest,
+  port: number,
+  now: number,
+): CallOutcome {
+  const service = resolveServiceHost(
+    ctx.index.config.registry,
+    splitAuthority(req.authority).host,
+    client.namespace,
+  );
   const servicePort = service?.ports.find((p) => p.port === port);
   if (!service || !servicePort) {
     ctx.counters.unresolved++;
@@ -46,26 +63,60 @@ export function outbound(ctx: EngineContext, client: PodInfo, req: SimRequest, p
   }
   const protocol = servicePort.protocol;
   // §1.2: a bound VirtualService with no matching rule gives 404 NR; nothing falls through.
-  if (!hit) return sourceLocal(ctx, client, serviceLabels(ctx, service), localReply(404, Flag.NR, protocol, 0), req);
+  if (!hit)
+    return sourceLocal(ctx, client, serviceLabels(ctx, service), localReply(404, Flag.NR, protocol, 0), req);
   const route = hit.route;
   const cors = corsPreflight(route, req);
-  if (cors) return sourceLocal(ctx, client, serviceLabels(ctx, service), localReply(200, 0, protocol, 0, 0), req);
+  if (cors)
+    return sourceLocal(ctx, client, serviceLabels(ctx, service), localReply(200, 0, protocol, 0, 0), req);
   const action = route.action;
   switch (action.kind) {
     case 'redirect':
-      return sourceLocal(ctx, client, serviceLabels(ctx, service), localReply(action.code, 0, protocol, 0, 0), req);
+      return sourceLocal(
+        ctx,
+        client,
+        serviceLabels(ctx, service),
+        localReply(action.code, 0, protocol, 0, 0),
+        req,
+      );
     case 'direct':
-      return sourceLocal(ctx, client, serviceLabels(ctx, service), localReply(action.status, 0, protocol, 0, action.bodyBytes), req);
+      return sourceLocal(
+        ctx,
+        client,
+        serviceLabels(ctx, service),
+        localReply(action.status, 0, protocol, 0, action.bodyBytes),
+        req,
+      );
     case 'delegate':
-      return sourceLocal(ctx, client, serviceLabels(ctx, service), localReply(404, Flag.NR, protocol, 0), req);
+      return sourceLocal(
+        ctx,
+        client,
+        serviceLabels(ctx, service),
+        localReply(404, Flag.NR, protocol, 0),
+        req,
+      );
     case 'route':
-      return forward(ctx, client, route, pickDestination(ctx, action.destinations, action.totalWeight), matched, req, port, protocol, now);
+      return forward(
+        ctx,
+        client,
+        route,
+        pickDestination(ctx, action.destinations, action.totalWeight),
+        matched,
+        req,
+        port,
+        protocol,
+        now,
+      );
     default:
       return assertUnreachable(action, 'route action');
   }
 }
 
-function pickDestination(ctx: EngineContext, destinations: WeightedDestination[], total: number): WeightedDestination {
+function pickDestination(
+  ctx: EngineContext,
+  destinations: WeightedDestination[],
+  total: number,
+): WeightedDestination {
   if (destinations.length === 1) return destinations[0]!;
   // §1.3: each destination gets w/Σw.
   let r = ctx.rng.next() * total;
@@ -101,7 +152,13 @@ function forward(
     }
     if (ctx.rng.chance(fault.abortProbability)) {
       const svc = ctx.metrics.service(dest.host, dest.host.split('.')[0]!, UNKNOWN);
-      return sourceLocal(ctx, client, svc, localReply(fault.abortCode, flags | Flag.FI, proto, delay, 18, fault.abortGrpcStatus), req);
+      return sourceLocal(
+        ctx,
+        client,
+        svc,
+        localReply(fault.abortCode, flags | Flag.FI, proto, delay, 18, fault.abortGrpcStatus),
+        req,
+      );
     }
   }
   if (!cluster) {
@@ -113,7 +170,13 @@ function forward(
   const fwd = forwardedRequest(req, route, dest, matched);
   for (const mirror of route.mirrors) {
     if (!ctx.rng.chance(mirror.probability)) continue;
-    const target = ctx.index.cluster(client, mirror.destination.host, mirror.destination.port, mirror.destination.subset, port);
+    const target = ctx.index.cluster(
+      client,
+      mirror.destination.host,
+      mirror.destination.port,
+      mirror.destination.subset,
+      port,
+    );
     if (target) mirrorRequest(ctx, client, target, fwd, start);
   }
   const res = routeRequest(ctx, client, cluster, route.retry, route.timeoutMs, fwd, start);
@@ -128,9 +191,27 @@ function serviceLabels(ctx: EngineContext, service: ServiceInfo): ServiceIdentit
  * A reply the client sidecar produced without choosing a host (§1.6, §5.2): destination workload,
  * app, version and namespaces are unknown; destination_service is still set.
  */
-function sourceLocal(ctx: EngineContext, client: PodInfo, svc: ServiceIdentity, reply: CallOutcome, req: SimRequest): CallOutcome {
+function sourceLocal(
+  ctx: EngineContext,
+  client: PodInfo,
+  svc: ServiceIdentity,
+  reply: CallOutcome,
+  req: SimRequest,
+): CallOutcome {
   const m = ctx.metrics;
-  m.record(Reporter.Source, m.peer(client, false), m.unknownPeer, svc, reply.code, reply.grpcStatus, reply.flags, SecurityPolicy.Unknown, reply.durationMs, req.bytes, reply.responseBytes);
+  m.record(
+    Reporter.Source,
+    m.peer(client, false),
+    m.unknownPeer,
+    svc,
+    reply.code,
+    reply.grpcStatus,
+    reply.flags,
+    SecurityPolicy.Unknown,
+    reply.durationMs,
+    req.bytes,
+    reply.responseBytes,
+  );
   return reply;
 }
 
@@ -147,11 +228,34 @@ function recordSource(
   const m = ctx.metrics;
   const mtls = res.mtls;
   const dst = res.host ? m.peer(res.host, mtls) : m.unknownPeer;
-  const svc = m.service(cluster.service.fqdn, cluster.service.name, res.host ? cluster.service.namespace : UNKNOWN);
+  const svc = m.service(
+    cluster.service.fqdn,
+    cluster.service.name,
+    res.host ? cluster.service.namespace : UNKNOWN,
+  );
   const flags = res.flags | faultFlags;
   const durationMs = res.durationMs + delay;
-  m.record(Reporter.Source, m.peer(client, mtls), dst, svc, res.code, res.grpcStatus, flags, SecurityPolicy.Unknown, durationMs, req.bytes, res.responseBytes);
-  return { code: res.code, grpcStatus: res.grpcStatus, flags, durationMs, responseBytes: res.responseBytes, rateLimited: res.rateLimited };
+  m.record(
+    Reporter.Source,
+    m.peer(client, mtls),
+    dst,
+    svc,
+    res.code,
+    res.grpcStatus,
+    flags,
+    SecurityPolicy.Unknown,
+    durationMs,
+    req.bytes,
+    res.responseBytes,
+  );
+  return {
+    code: res.code,
+    grpcStatus: res.grpcStatus,
+    flags,
+    durationMs,
+    responseBytes: res.responseBytes,
+    rateLimited: res.rateLimited,
+  };
 }
 
 /** §1.8: a preflight (OPTIONS with Origin and Access-Control-Request-Method) answered by the proxy. */
@@ -168,15 +272,42 @@ function corsPreflight(route: CompiledRoute, req: SimRequest): boolean {
  * A client without a sidecar: kube-proxy picks any endpoint, no VirtualService applies and only
  * the server reports. Plaintext towards a STRICT server is refused before any HTTP exchange.
  */
-function direct(ctx: EngineContext, client: PodInfo, service: ServiceInfo, port: ServicePort, req: SimRequest, now: number): CallOutcome {
+function direct(
+  ctx: EngineContext,
+  client: PodInfo,
+  service: ServiceInfo,
+  port: ServicePort,
+  req: SimRequest,
+  now: number,
+): CallOutcome {
   const endpoints = service.endpoints;
-  if (endpoints.length === 0) return { code: 0, grpcStatus: -1, flags: 0, durationMs: 0, responseBytes: 0, rateLimited: false };
+  if (endpoints.length === 0)
+    return { code: 0, grpcStatus: -1, flags: 0, durationMs: 0, responseBytes: 0, rateLimited: false };
   const host = endpoints[ctx.rng.int(endpoints.length)]!;
   if (hopSecurity(ctx, client, host, port.targetPort, undefined) === undefined) {
     ctx.counters.refusedConnections++;
-    return { code: 0, grpcStatus: -1, flags: 0, durationMs: ctx.hopLatencyMs, responseBytes: 0, rateLimited: false };
+    return {
+      code: 0,
+      grpcStatus: -1,
+      flags: 0,
+      durationMs: ctx.hopLatencyMs,
+      responseBytes: 0,
+      rateLimited: false,
+    };
   }
-  const server = inbound(ctx, { server: host, port: port.port, targetPort: port.targetPort, protocol: port.protocol, client, mtls: false }, req, now);
+  const server = inbound(
+    ctx,
+    {
+      server: host,
+      port: port.port,
+      targetPort: port.targetPort,
+      protocol: port.protocol,
+      client,
+      mtls: false,
+    },
+    req,
+    now,
+  );
   const m = ctx.metrics;
   m.record(
     Reporter.Destination,

@@ -8,7 +8,8 @@ export const MAX_REGEX_LENGTH = 1024;
 
 /** Compiles an RE2 full match, as Envoy's `safe_regex` does; throws with RE2's reason when invalid. */
 export function compileFullRegex(pattern: string): RE2 {
-  if (pattern.length > MAX_REGEX_LENGTH) throw new Error(`regex is longer than ${MAX_REGEX_LENGTH} characters`);
+  if (pattern.length > MAX_REGEX_LENGTH)
+    throw new Error(`regex is longer than ${MAX_REGEX_LENGTH} characters`);
   return new RE2(`^(?:${pattern})$`, 'u');
 }
 
@@ -25,7 +26,8 @@ export function regexProblem(pattern: string): string | undefined {
 /** `{}` or `regex: "*"` means "present" (headers and queryParams, §1.2). */
 export function isPresenceMatch(match: StringMatch): boolean {
   return (
-    (match.exact === undefined && match.prefix === undefined && match.regex === undefined) || match.regex === '*'
+    (match.exact === undefined && match.prefix === undefined && match.regex === undefined) ||
+    match.regex === '*'
   );
 }
 
@@ -52,6 +54,8 @@ export function compileStringMatch(match: StringMatch, ignoreCase = false): Stri
 /** How many of exact/prefix/regex are set; a StringMatch is a oneof. */
 export function stringMatchKinds(match: StringMatch): number {
   return (
-    (match.exact !== undefined ? 1 : 0) + (match.prefix !== undefined ? 1 : 0) + (match.regex !== undefined ? 1 : 0)
+    (match.exact !== undefined ? 1 : 0) +
+    (match.prefix !== undefined ? 1 : 0) +
+    (match.regex !== undefined ? 1 : 0)
   );
 }

@@ -19,7 +19,10 @@ export class TokenBucket {
   /** Takes one token at `now`; false when the bucket is empty. */
   tryConsume(now: number): boolean {
     if (now > this.last) {
-      this.tokens = Math.min(this.maxTokens, this.tokens + ((now - this.last) * this.tokensPerFill) / this.fillIntervalMs);
+      this.tokens = Math.min(
+        this.maxTokens,
+        this.tokens + ((now - this.last) * this.tokensPerFill) / this.fillIntervalMs,
+      );
       this.last = now;
     }
     if (this.tokens < 1) return false;

@@ -17,7 +17,8 @@ export function runChecks<T>(checks: ReadonlyArray<SpecCheck<T>>, spec: T, names
 export function percentProblem(value: number | undefined, path: JsonPath, allowTiny = false): SpecProblem[] {
   if (value === undefined) return [];
   if (value < 0 || value > 100) return [{ path, message: 'percentage must be between 0 and 100' }];
-  if (!allowTiny && value !== 0 && value < 0.0001) return [{ path, message: 'percentage must be 0 or at least 0.0001' }];
+  if (!allowTiny && value !== 0 && value < 0.0001)
+    return [{ path, message: 'percentage must be 0 or at least 0.0001' }];
   return [];
 }
 
@@ -29,7 +30,8 @@ export function exportToProblems(exportTo: string[] | undefined): SpecProblem[] 
   const problems: SpecProblem[] = [];
   const seen = new Set<string>();
   exportTo.forEach((value, i) => {
-    if (seen.has(value)) problems.push({ path: ['exportTo', i], message: `duplicate exportTo entry ${value}` });
+    if (seen.has(value))
+      problems.push({ path: ['exportTo', i], message: `duplicate exportTo entry ${value}` });
     seen.add(value);
     if (value !== '.' && value !== '*' && !DNS_LABEL.test(value)) {
       problems.push({ path: ['exportTo', i], message: 'exportTo entries are ".", "*" or a namespace name' });

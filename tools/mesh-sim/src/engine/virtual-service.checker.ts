@@ -14,9 +14,23 @@ import {
 /** What istiod rejects in a VirtualService (istio-semantics §1.9), one check per rule. */
 
 const GRPC_STATUS_NAMES = new Set([
-  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
-  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE',
-  'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
 ]);
 const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
 const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
@@ -27,12 +41,16 @@ function boundToMesh(spec: VirtualServiceSpec): boolean {
 }
 
 const hostsCheck: SpecCheck<VirtualServiceSpec> = (spec, namespace) => {
-  if (spec.hosts.length === 0) return [{ path: ['hosts'], message: 'a VirtualService needs at least one host' }];
+  if (spec.hosts.length === 0)
+    return [{ path: ['hosts'], message: 'a VirtualService needs at least one host' }];
   const problems: SpecProblem[] = [];
   const resolved = spec.hosts.map((h) => resolveShortName(h, namespace));
   resolved.forEach((host, i) => {
     if (host === '*' && boundToMesh(spec)) {
-      problems.push({ path: ['hosts', i], message: '"*" is not allowed for a VirtualService bound to the mesh' });
+      problems.push({
+        path: ['hosts', i],
+        message: '"*" is not allowed for a VirtualService bound to the mesh',
+      });
     }
     for (let j = 0; j < i; j++) {
       if (hostsOverlap(host, resolved[j]!)) {
@@ -51,11 +69,19 @@ const structureCheck: SpecCheck<VirtualServiceSpec> = (spec) =>
     : [];
 
 function actionProblems(route: HttpRoute, path: ReadonlyArray<string | number>): SpecProblem[] {
-  const actions = [route.route?.length ? 1 : 0, route.redirect ? 1 : 0, route.directResponse ? 1 : 0, route.delegate ? 1 : 0];
+  const actions = [
+    route.route?.length ? 1 : 0,
+    route.redirect ? 1 : 0,
+    route.directResponse ? 1 : 0,
+    route.delegate ? 1 : 0,
+  ];
   const problems: SpecProblem[] = [];
   const count = actions.reduce((a, b) => a + b, 0);
   if (count !== 1) {
-    problems.push({ path, message: 'each http rule needs exactly one of route, redirect, directResponse or delegate' });
+    problems.push({
+      path,
+      message: 'each http rule needs exactly one of route, redirect, directResponse or delegate',
+    });
   }
   if ((route.redirect || route.directResponse) && (route.fault || route.rewrite)) {
     problems.push({ path, message: 'fault and rewrite cannot be combined with redirect or directResponse' });
@@ -70,10 +96,14 @@ function weightProblems(route: HttpRoute, path: ReadonlyArray<string | number>):
   const dests = route.route ?? [];
   const problems: SpecProblem[] = [];
   dests.forEach((d, i) => {
-    if ((d.weight ?? 0) < 0) problems.push({ path: [...path, 'route', i, 'weight'], message: 'weight must be >= 0' });
+    if ((d.weight ?? 0) < 0)
+      problems.push({ path: [...path, 'route', i, 'weight'], message: 'weight must be >= 0' });
   });
   if (dests.length > 1 && dests.reduce((sum, d) => sum + Math.max(0, d.weight ?? 0), 0) === 0) {
-    problems.push({ path: [...path, 'route'], message: 'with several destinations the weights must not all be 0' });
+    problems.push({
+      path: [...path, 'route'],
+      message: 'with several destinations the weights must not all be 0',
+    });
   }
   return problems;
 }
@@ -91,14 +121,24 @@ function retryProblems(route: HttpRoute, path: ReadonlyArray<string | number>): 
   const problems: SpecProblem[] = [];
   if ((r.attempts ?? 0) < 0) problems.push({ path: [...at, 'attempts'], message: 'attempts must be >= 0' });
   if (r.attempts === 0 && (r.perTryTimeout || r.retryOn || r.retryRemoteLocalities !== undefined)) {
-    problems.push({ path: at, message: 'attempts: 0 cannot be combined with perTryTimeout, retryOn or retryRemoteLocalities' });
+    problems.push({
+      path: at,
+      message: 'attempts: 0 cannot be combined with perTryTimeout, retryOn or retryRemoteLocalities',
+    });
   }
-  for (const token of (r.retryOn ?? '').split(',').map((t) => t.trim()).filter(Boolean)) {
+  for (const token of (r.retryOn ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)) {
     if (!RETRY_ON_TOKENS.has(token) && !/^\d{3}$/.test(token)) {
       problems.push({ path: [...at, 'retryOn'], message: `unknown retryOn token ${token}` });
     }
   }
-  return [...problems, ...durationAt(r.perTryTimeout, [...at, 'perTryTimeout']), ...durationAt(r.backoff, [...at, 'backoff'])];
+  return [
+    ...problems,
+    ...durationAt(r.perTryTimeout, [...at, 'perTryTimeout']),
+    ...durationAt(r.backoff, [...at, 'backoff']),
+  ];
 }
 
 function faultProblems(route: HttpRoute, path: ReadonlyArray<string | number>): SpecProblem[] {
@@ -108,16 +148,24 @@ function faultProblems(route: HttpRoute, path: ReadonlyArray<string | number>): 
   if (!f.delay && !f.abort) return [{ path: at, message: 'a fault needs a delay, an abort, or both' }];
   const problems: SpecProblem[] = [];
   if (f.delay) {
-    if (f.delay.exponentialDelay) problems.push({ path: [...at, 'delay', 'exponentialDelay'], message: 'exponentialDelay is not supported' });
+    if (f.delay.exponentialDelay)
+      problems.push({
+        path: [...at, 'delay', 'exponentialDelay'],
+        message: 'exponentialDelay is not supported',
+      });
     if (!f.delay.fixedDelay) problems.push({ path: [...at, 'delay'], message: 'delay needs fixedDelay' });
     problems.push(...durationAt(f.delay.fixedDelay, [...at, 'delay', 'fixedDelay']));
     problems.push(...percentProblem(f.delay.percentage?.value, [...at, 'delay', 'percentage', 'value']));
   }
   if (f.abort) {
     const a = f.abort;
-    if (a.http2Error) problems.push({ path: [...at, 'abort', 'http2Error'], message: 'http2Error is not supported' });
+    if (a.http2Error)
+      problems.push({ path: [...at, 'abort', 'http2Error'], message: 'http2Error is not supported' });
     if (a.httpStatus !== undefined && (a.httpStatus < 200 || a.httpStatus > 599)) {
-      problems.push({ path: [...at, 'abort', 'httpStatus'], message: 'httpStatus must be between 200 and 599' });
+      problems.push({
+        path: [...at, 'abort', 'httpStatus'],
+        message: 'httpStatus must be between 200 and 599',
+      });
     }
     if (a.grpcStatus !== undefined && !GRPC_STATUS_NAMES.has(a.grpcStatus)) {
       problems.push({ path: [...at, 'abort', 'grpcStatus'], message: `unknown gRPC status ${a.grpcStatus}` });
@@ -131,9 +179,15 @@ function faultProblems(route: HttpRoute, path: ReadonlyArray<string | number>): 
 }
 
 function mirrorProblems(route: HttpRoute, path: ReadonlyArray<string | number>): SpecProblem[] {
-  const problems = percentProblem(route.mirrorPercentage?.value, [...path, 'mirrorPercentage', 'value'], true);
+  const problems = percentProblem(
+    route.mirrorPercentage?.value,
+    [...path, 'mirrorPercentage', 'value'],
+    true,
+  );
   (route.mirrors ?? []).forEach((m, i) =>
-    problems.push(...percentProblem(m.percentage?.value, [...path, 'mirrors', i, 'percentage', 'value'], true)),
+    problems.push(
+      ...percentProblem(m.percentage?.value, [...path, 'mirrors', i, 'percentage', 'value'], true),
+    ),
   );
   return problems;
 }
@@ -142,14 +196,23 @@ function responseProblems(route: HttpRoute, path: ReadonlyArray<string | number>
   const problems: SpecProblem[] = [];
   const r = route.redirect;
   if (r?.redirectCode !== undefined && !REDIRECT_CODES.has(r.redirectCode)) {
-    problems.push({ path: [...path, 'redirect', 'redirectCode'], message: 'redirectCode must be 301, 302, 303, 307 or 308' });
+    problems.push({
+      path: [...path, 'redirect', 'redirectCode'],
+      message: 'redirectCode must be 301, 302, 303, 307 or 308',
+    });
   }
   if (r?.scheme !== undefined && r.scheme !== 'http' && r.scheme !== 'https') {
-    problems.push({ path: [...path, 'redirect', 'scheme'], message: 'redirect scheme must be http or https' });
+    problems.push({
+      path: [...path, 'redirect', 'scheme'],
+      message: 'redirect scheme must be http or https',
+    });
   }
   const d = route.directResponse;
   if (d && (d.status < 200 || d.status > 599)) {
-    problems.push({ path: [...path, 'directResponse', 'status'], message: 'status must be between 200 and 599' });
+    problems.push({
+      path: [...path, 'directResponse', 'status'],
+      message: 'status must be between 200 and 599',
+    });
   }
   if (d && (d.body?.string ?? d.body?.bytes ?? '').length > MAX_DIRECT_BODY) {
     problems.push({ path: [...path, 'directResponse', 'body'], message: 'body must not exceed 1 MB' });
@@ -159,13 +222,19 @@ function responseProblems(route: HttpRoute, path: ReadonlyArray<string | number>
   }
   const regexRewrite = route.rewrite?.uriRegexRewrite?.match;
   const reProblem = regexRewrite === undefined ? undefined : regexProblem(regexRewrite);
-  if (reProblem) problems.push({ path: [...path, 'rewrite', 'uriRegexRewrite', 'match'], message: reProblem });
+  if (reProblem)
+    problems.push({ path: [...path, 'rewrite', 'uriRegexRewrite', 'match'], message: reProblem });
   return problems;
 }
 
-function stringMatchProblems(m: StringMatch, path: ReadonlyArray<string | number>, isHeader: boolean): SpecProblem[] {
+function stringMatchProblems(
+  m: StringMatch,
+  path: ReadonlyArray<string | number>,
+  isHeader: boolean,
+): SpecProblem[] {
   if (stringMatchKinds(m) > 1) return [{ path, message: 'set only one of exact, prefix or regex' }];
-  if (isHeader && (m.prefix === '' || m.regex === '')) return [{ path, message: 'an empty prefix or regex is not allowed' }];
+  if (isHeader && (m.prefix === '' || m.regex === ''))
+    return [{ path, message: 'an empty prefix or regex is not allowed' }];
   if (m.regex !== undefined && !(isHeader && m.regex === '*')) {
     const problem = regexProblem(m.regex);
     if (problem) return [{ path: [...path, 'regex'], message: `invalid RE2 regex: ${problem}` }];
@@ -173,7 +242,11 @@ function stringMatchProblems(m: StringMatch, path: ReadonlyArray<string | number
   return [];
 }
 
-function matchProblems(match: HttpMatch, path: ReadonlyArray<string | number>, spec: VirtualServiceSpec): SpecProblem[] {
+function matchProblems(
+  match: HttpMatch,
+  path: ReadonlyArray<string | number>,
+  spec: VirtualServiceSpec,
+): SpecProblem[] {
   const problems: SpecProblem[] = [];
   for (const field of ['uri', 'scheme', 'method', 'authority'] as const) {
     const m = match[field];
@@ -185,7 +258,10 @@ function matchProblems(match: HttpMatch, path: ReadonlyArray<string | number>, s
         problems.push({ path: [...path, field, name], message: 'header names must be lowercase tokens' });
       }
       if (name.startsWith('@request.auth.claims') && boundToMesh(spec)) {
-        problems.push({ path: [...path, field, name], message: 'JWT claim routing is only allowed on gateways' });
+        problems.push({
+          path: [...path, field, name],
+          message: 'JWT claim routing is only allowed on gateways',
+        });
       }
       problems.push(...stringMatchProblems(m, [...path, field, name], field !== 'queryParams'));
     }

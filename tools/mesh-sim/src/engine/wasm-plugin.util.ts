@@ -22,7 +22,10 @@ const PHASE_ORDER: Record<WasmPluginSpec['phase'], number> = {
   UNSPECIFIED_PHASE: 3,
 };
 
-export function recordWasmPlugin(spec: WasmPluginSpec, meta: { name: string; namespace: string }): RecordedWasmPlugin {
+export function recordWasmPlugin(
+  spec: WasmPluginSpec,
+  meta: { name: string; namespace: string },
+): RecordedWasmPlugin {
   return {
     ...meta,
     url: spec.url,
@@ -40,7 +43,11 @@ export function recordWasmPlugin(spec: WasmPluginSpec, meta: { name: string; nam
  * priority first, an unset priority last. selector defaults to the namespace (the mesh from the
  * root namespace); targetRefs plugins are for gateways and waypoints.
  */
-export function wasmChainForPod(plugins: ReadonlyArray<RecordedWasmPlugin>, pod: PodInfo, rootNamespace: string): RecordedWasmPlugin[] {
+export function wasmChainForPod(
+  plugins: ReadonlyArray<RecordedWasmPlugin>,
+  pod: PodInfo,
+  rootNamespace: string,
+): RecordedWasmPlugin[] {
   return plugins
     .filter(
       (p) =>

@@ -16,16 +16,23 @@ export const DEFAULT_PORT = 15020;
 
 /** Starts the simulated data plane and its /metrics endpoint. */
 export async function startMeshSim(options: MeshSimOptions): Promise<MeshSimHandle> {
-  const topology = typeof options.topology === 'string' ? await loadTopologyFile(options.topology) : options.topology;
+  const topology =
+    typeof options.topology === 'string' ? await loadTopologyFile(options.topology) : options.topology;
   const log = options.log ?? (() => undefined);
   if (options.deploy) {
     const result = await deployTopology(options.kubeconfig, topology);
     log(`deployed ${result.applied.length} objects for topology ${topology.name}`);
   }
   const source: MeshConfigSource =
-    options.source ?? new KubeConfigSource(options.kubeconfig, { onError: (kind, message) => log(`${kind}: ${message}`) });
+    options.source ??
+    new KubeConfigSource(options.kubeconfig, { onError: (kind, message) => log(`${kind}: ${message}`) });
   await source.start();
-  const engine = new MeshEngine({ source, topology, seed: options.seed ?? 1, rootNamespace: options.rootNamespace });
+  const engine = new MeshEngine({
+    source,
+    topology,
+    seed: options.seed ?? 1,
+    rootNamespace: options.rootNamespace,
+  });
   const simulation = new Simulation(engine, options.bucketMs ?? 100, options.loadScale ?? 1);
   const speed = options.speed ?? 1;
   const clock = new RealTimeDriver(simulation, speed, options.bucketMs ?? 100);
@@ -108,7 +115,12 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, engine: MeshEngine, stats: () => MeshSimStats): void {
+function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  engine: MeshEngine,
+  stats: () => MeshSimStats,
+): void {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' });
@@ -132,17 +144,29 @@ function handle(req: IncomingMessage, res: ServerResponse, engine: MeshEngine, s
       return;
     default:
       res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ code: 'NOT_FOUND', message: 'mesh-sim serves /metrics, /stats and /healthz', path: '$' }));
+      res.end(
+        JSON.stringify({
+          code: 'NOT_FOUND',
+          message: 'mesh-sim serves /metrics, /stats and /healthz',
+          path: '$',
+        }),
+      );
   }
 }
 
-function collectStats(engine: MeshEngine, simulation: Simulation, speed: number, droppedMs: number): MeshSimStats {
+function collectStats(
+  engine: MeshEngine,
+  simulation: Simulation,
+  speed: number,
+  droppedMs: number,
+): MeshSimStats {
   const index = engine.index;
   const c = engine.counters;
   const byCode: Record<string, number> = {};
   for (const [code, n] of c.entryByCode) byCode[String(code)] = n;
   const byFlags: Record<string, number> = {};
-  for (const [flags, n] of c.entryByFlags) byFlags[formatFlags(flags)] = (byFlags[formatFlags(flags)] ?? 0) + n;
+  for (const [flags, n] of c.entryByFlags)
+    byFlags[formatFlags(flags)] = (byFlags[formatFlags(flags)] ?? 0) + n;
   const pods = index.config.registry.pods;
   return {
     simTimeMs: simulation.now,
@@ -165,12 +189,21 @@ function collectStats(engine: MeshEngine, simulation: Simulation, speed: number,
     problems: index.config.problems,
     ejections: engine.runtime.ejections(),
     wasmPlugins: pods
-      .map((pod) => ({ pod: `${pod.namespace}/${pod.name}`, chain: wasmChainForPod(index.config.wasmPlugins, pod, index.rootNamespace).map((p) => `${p.namespace}/${p.name} (${p.phase})`) }))
+      .map((pod) => ({
+        pod: `${pod.namespace}/${pod.name}`,
+        chain: wasmChainForPod(index.config.wasmPlugins, pod, index.rootNamespace).map(
+          (p) => `${p.namespace}/${p.name} (${p.phase})`,
+        ),
+      }))
       .filter((p) => p.chain.length > 0),
   };
 }
 
-async function waitForConfig(engine: MeshEngine, predicate: (config: CompiledConfig) => boolean, timeoutMs: number): Promise<void> {
+async function waitForConfig(
+  engine: MeshEngine,
+  predicate: (config: CompiledConfig) => boolean,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate(engine.index.config)) {
     if (Date.now() > deadline) {

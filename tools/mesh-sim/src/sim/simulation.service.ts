@@ -67,7 +67,10 @@ export class Simulation {
       const client = clients[best]!;
       this.engine.send(client, this.pickRequest(client), bestAt);
       const k = ++this.sent[best]!;
-      this.nextAt[best] = client.spec.arrival === 'uniform' ? this.base[best]! + k * this.gap(client) : bestAt + this.gap(client);
+      this.nextAt[best] =
+        client.spec.arrival === 'uniform'
+          ? this.base[best]! + k * this.gap(client)
+          : bestAt + this.gap(client);
     }
   }
 

@@ -10,7 +10,8 @@ import { formatFlags } from '../engine/response-flags.util.js';
 
 /** §5.1 Envoy default buckets (+Inf is implicit). */
 export const ENVOY_BUCKETS = [
-  0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000,
+  0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000,
+  3600000,
 ] as const;
 const NB = ENVOY_BUCKETS.length + 1;
 
@@ -62,24 +63,33 @@ export class IstioMetrics {
 
   /** §5.2: unknown values are `unknown`, canonical revision defaults to `latest`; principals carry `spiffe://` with mTLS. */
   readonly unknownPeer: PeerIdentity = this.internPeer({
-    workload: UNKNOWN, namespace: UNKNOWN, principal: UNKNOWN, app: UNKNOWN, version: UNKNOWN,
-    canonicalService: UNKNOWN, canonicalRevision: 'latest', cluster: UNKNOWN,
+    workload: UNKNOWN,
+    namespace: UNKNOWN,
+    principal: UNKNOWN,
+    app: UNKNOWN,
+    version: UNKNOWN,
+    canonicalService: UNKNOWN,
+    canonicalRevision: 'latest',
+    cluster: UNKNOWN,
   });
 
   peer(pod: PodInfo, mtls: boolean): PeerIdentity {
     const key = `${pod.uid}|${pod.workload}|${pod.app}|${pod.version}|${mtls ? 1 : 0}`;
     let peer = this.peers.get(key);
     if (!peer) {
-      peer = this.internPeer({
-        workload: pod.workload,
-        namespace: pod.namespace,
-        principal: mtls ? `spiffe://${pod.principal}` : UNKNOWN,
-        app: pod.app,
-        version: pod.version,
-        canonicalService: pod.canonicalService,
-        canonicalRevision: pod.canonicalRevision,
-        cluster: CLUSTER_ID,
-      }, key);
+      peer = this.internPeer(
+        {
+          workload: pod.workload,
+          namespace: pod.namespace,
+          principal: mtls ? `spiffe://${pod.principal}` : UNKNOWN,
+          app: pod.app,
+          version: pod.version,
+          canonicalService: pod.canonicalService,
+          canonicalRevision: pod.canonicalRevision,
+          cluster: CLUSTER_ID,
+        },
+        key,
+      );
     }
     return peer;
   }
@@ -194,7 +204,13 @@ export class IstioMetrics {
     const out: string[] = [];
     out.push('# HELP istio_requests_total Total requests.', '# TYPE istio_requests_total counter');
     for (const s of this.seriesList) out.push(`istio_requests_total{${s.labels}} ${s.count}`);
-    renderHistogram(out, 'istio_request_duration_milliseconds', 'Request duration in milliseconds.', this.seriesList, 0);
+    renderHistogram(
+      out,
+      'istio_request_duration_milliseconds',
+      'Request duration in milliseconds.',
+      this.seriesList,
+      0,
+    );
     renderHistogram(out, 'istio_request_bytes', 'Request size in bytes.', this.seriesList, NB + 1);
     renderHistogram(out, 'istio_response_bytes', 'Response size in bytes.', this.seriesList, 2 * (NB + 1));
     return out.join('\n') + '\n';
@@ -207,7 +223,10 @@ function bucketOf(value: number): number {
 }
 
 /** Envoy prints bucket bounds with six significant digits (`1.8e+06`). */
-const LE = [...ENVOY_BUCKETS.map((b) => (b >= 1e6 ? b.toExponential().replace('e+', 'e+0') : String(b))), '+Inf'];
+const LE = [
+  ...ENVOY_BUCKETS.map((b) => (b >= 1e6 ? b.toExponential().replace('e+', 'e+0') : String(b))),
+  '+Inf',
+];
 
 function renderHistogram(out: string[], name: string, help: string, list: Series[], offset: number): void {
   out.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
@@ -217,7 +236,10 @@ function renderHistogram(out: string[], name: string, help: string, list: Series
       cumulative += s.hist[offset + i]!;
       out.push(`${name}_bucket{${s.labels},le="${LE[i]}"} ${cumulative}`);
     }
-    out.push(`${name}_sum{${s.labels}} ${round(s.hist[offset + NB]!)}`, `${name}_count{${s.labels}} ${s.count}`);
+    out.push(
+      `${name}_sum{${s.labels}} ${round(s.hist[offset + NB]!)}`,
+      `${name}_count{${s.labels}} ${s.count}`,
+    );
   }
 }
 

@@ -53,7 +53,11 @@ function parseLabels(text: string): Record<string, string> {
 }
 
 /** Sums the samples of `name` whose labels include every `match` pair. */
-export function sumSamples(samples: readonly PromSample[], name: string, match: Record<string, string> = {}): number {
+export function sumSamples(
+  samples: readonly PromSample[],
+  name: string,
+  match: Record<string, string> = {},
+): number {
   let total = 0;
   for (const s of samples) {
     if (s.name !== name) continue;

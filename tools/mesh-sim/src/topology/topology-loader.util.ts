@@ -95,7 +95,9 @@ function resolveDocument(doc: TopologyDocument, details: ErrorDetail[]): Resolve
     const service = services[i]!;
     const key = `${service.namespace}/${service.name}`;
     if (byKey.has(key)) {
-      details.push(detail(['services', i, 'name'], `duplicate service ${key}: names are unique per namespace`));
+      details.push(
+        detail(['services', i, 'name'], `duplicate service ${key}: names are unique per namespace`),
+      );
     }
     byKey.set(key, service);
     const seen = new Set<string>();
@@ -152,7 +154,13 @@ function resolveClient(
   details: ErrorDetail[],
 ): ResolvedClient {
   const namespace = c.namespace ?? doc.namespace;
-  const target = findService(c.target.service, namespace, byKey, ['clients', i, 'target', 'service'], details);
+  const target = findService(
+    c.target.service,
+    namespace,
+    byKey,
+    ['clients', i, 'target', 'service'],
+    details,
+  );
   const port = c.target.port ?? target?.port ?? doc.defaults.port;
   if (c.requests.every((r) => r.weight === 0)) {
     details.push(detail(['clients', i, 'requests'], 'at least one request template needs a weight above 0'));
@@ -186,7 +194,8 @@ function findService(
   const parts = host.split('.');
   const key = parts.length === 1 ? `${namespace}/${parts[0]}` : `${parts[1]}/${parts[0]}`;
   const suffix = parts.slice(2).join('.');
-  const found = suffix === '' || suffix === 'svc' || suffix === `svc.${CLUSTER_DOMAIN}` ? byKey.get(key) : undefined;
+  const found =
+    suffix === '' || suffix === 'svc' || suffix === `svc.${CLUSTER_DOMAIN}` ? byKey.get(key) : undefined;
   if (!found) {
     details.push(
       detail(path, `unknown service "${host}" (from namespace ${namespace}): declare it under services`),

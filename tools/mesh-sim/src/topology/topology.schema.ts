@@ -12,9 +12,7 @@ const dnsLabel = z
 const port = z.number().int().min(1).max(65535);
 const millis = z.number().min(0).max(3_600_000);
 const labelMap = z.record(z.string().min(1), z.string());
-const headerName = z
-  .string()
-  .regex(/^[a-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a lowercase HTTP header name');
+const headerName = z.string().regex(/^[a-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a lowercase HTTP header name');
 
 const latencySchema = z.discriminatedUnion('distribution', [
   z.strictObject({ distribution: z.literal('fixed'), value: millis }),
@@ -32,7 +30,10 @@ const latencyOrFixed = z.union([millis, latencySchema]);
 const callSchema = z.strictObject({
   service: z.string().min(1).describe('target service: short name, name.namespace or FQDN'),
   port: port.optional().describe("target port; defaults to the target service's port"),
-  method: z.string().regex(/^[A-Z]+$/).default('GET'),
+  method: z
+    .string()
+    .regex(/^[A-Z]+$/)
+    .default('GET'),
   path: z.string().startsWith('/').default('/'),
   probability: z.number().min(0).max(1).default(1).describe('share of requests that make this call'),
   required: z
@@ -48,7 +49,13 @@ const versionSchema = z.strictObject({
   latency: latencyOrFixed.optional().describe("the app's own processing time; defaults to defaults.latency"),
   errorRate: z.number().min(0).max(1).default(0).describe('share of requests the app itself fails'),
   errorCode: z.number().int().min(400).max(599).default(500),
-  grpcErrorStatus: z.number().int().min(1).max(16).default(14).describe('grpc-status of failures (gRPC only)'),
+  grpcErrorStatus: z
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .default(14)
+    .describe('grpc-status of failures (gRPC only)'),
   responseBytes: z.number().int().min(0).default(512),
   labels: labelMap.default({}).describe('extra pod labels'),
   callMode: z.enum(['sequential', 'parallel']).default('sequential'),
@@ -64,13 +71,18 @@ const serviceSchema = z.strictObject({
   propagateHeaders: z
     .array(headerName)
     .optional()
-    .describe('request headers the app copies onto its downstream calls; defaults to defaults.propagateHeaders'),
+    .describe(
+      'request headers the app copies onto its downstream calls; defaults to defaults.propagateHeaders',
+    ),
   versions: z.array(versionSchema).min(1),
 });
 
 const requestTemplateSchema = z.strictObject({
   weight: z.number().min(0).default(1),
-  method: z.string().regex(/^[A-Z]+$/).default('GET'),
+  method: z
+    .string()
+    .regex(/^[A-Z]+$/)
+    .default('GET'),
   path: z.string().startsWith('/').default('/'),
   scheme: z.enum(['http', 'https']).default('http'),
   headers: z.record(headerName, z.string()).default({}),

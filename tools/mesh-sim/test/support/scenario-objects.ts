@@ -1,7 +1,13 @@
 import { DestinationRule, VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1';
 import { EnvoyFilter } from '@kubernetes-models/istio/networking.istio.io/v1alpha3';
 import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1';
-import { resolveTopology, sumSamples, type PromSample, type ResolvedTopology, type TopologyInput } from './mesh-sim.js';
+import {
+  resolveTopology,
+  sumSamples,
+  type PromSample,
+  type ResolvedTopology,
+  type TopologyInput,
+} from './mesh-sim.js';
 
 type Services = TopologyInput['services'];
 type Clients = NonNullable<TopologyInput['clients']>;
@@ -19,7 +25,12 @@ export function topology(namespace: string, services: Services, clients: Clients
   });
 }
 
-export function subsetsRule(namespace: string, host: string, versions: string[], trafficPolicy?: object): DestinationRule {
+export function subsetsRule(
+  namespace: string,
+  host: string,
+  versions: string[],
+  trafficPolicy?: object,
+): DestinationRule {
   return new DestinationRule({
     metadata: { name: `${host}-subsets`, namespace },
     spec: {
@@ -30,16 +41,31 @@ export function subsetsRule(namespace: string, host: string, versions: string[],
   });
 }
 
-export function virtualService(namespace: string, name: string, host: string, http: NonNullable<VirtualService['spec']>['http']): VirtualService {
+export function virtualService(
+  namespace: string,
+  name: string,
+  host: string,
+  http: NonNullable<VirtualService['spec']>['http'],
+): VirtualService {
   return new VirtualService({ metadata: { name, namespace }, spec: { hosts: [host], http } });
 }
 
-export function authorizationPolicy(namespace: string, name: string, spec: NonNullable<AuthorizationPolicy['spec']>): AuthorizationPolicy {
+export function authorizationPolicy(
+  namespace: string,
+  name: string,
+  spec: NonNullable<AuthorizationPolicy['spec']>,
+): AuthorizationPolicy {
   return new AuthorizationPolicy({ metadata: { name, namespace }, spec });
 }
 
 /** istio-semantics §4.1: the canonical local rate limit EnvoyFilter from Istio's rate-limit task. */
-export function localRateLimit(namespace: string, app: string, maxTokens: number, tokensPerFill: number, fillInterval: string): EnvoyFilter {
+export function localRateLimit(
+  namespace: string,
+  app: string,
+  maxTokens: number,
+  tokensPerFill: number,
+  fillInterval: string,
+): EnvoyFilter {
   return new EnvoyFilter({
     metadata: { name: `${app}-local-ratelimit`, namespace },
     spec: {
@@ -57,13 +83,26 @@ export function localRateLimit(namespace: string, app: string, maxTokens: number
               name: 'envoy.filters.http.local_ratelimit',
               typed_config: {
                 '@type': 'type.googleapis.com/udpa.type.v1.TypedStruct',
-                type_url: 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit',
+                type_url:
+                  'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit',
                 value: {
                   stat_prefix: 'http_local_rate_limiter',
-                  token_bucket: { max_tokens: maxTokens, tokens_per_fill: tokensPerFill, fill_interval: fillInterval },
-                  filter_enabled: { runtime_key: 'local_rate_limit_enabled', default_value: { numerator: 100, denominator: 'HUNDRED' } },
-                  filter_enforced: { runtime_key: 'local_rate_limit_enforced', default_value: { numerator: 100, denominator: 'HUNDRED' } },
-                  response_headers_to_add: [{ append: false, header: { key: 'x-local-rate-limit', value: 'true' } }],
+                  token_bucket: {
+                    max_tokens: maxTokens,
+                    tokens_per_fill: tokensPerFill,
+                    fill_interval: fillInterval,
+                  },
+                  filter_enabled: {
+                    runtime_key: 'local_rate_limit_enabled',
+                    default_value: { numerator: 100, denominator: 'HUNDRED' },
+                  },
+                  filter_enforced: {
+                    runtime_key: 'local_rate_limit_enforced',
+                    default_value: { numerator: 100, denominator: 'HUNDRED' },
+                  },
+                  response_headers_to_add: [
+                    { append: false, header: { key: 'x-local-rate-limit', value: 'true' } },
+                  ],
                 },
               },
             },
@@ -79,6 +118,11 @@ export function requests(samples: readonly PromSample[], labels: Record<string, 
 }
 
 /** Count of samples of a histogram at or below `le`. */
-export function bucket(samples: readonly PromSample[], metric: string, le: string, labels: Record<string, string>): number {
+export function bucket(
+  samples: readonly PromSample[],
+  metric: string,
+  le: string,
+  labels: Record<string, string>,
+): number {
   return sumSamples(samples, `${metric}_bucket`, { ...labels, le });
 }
