@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
 import type { LevelWithSilent, Logger } from 'pino';
 import { HealthService } from './health.service.js';
 import { createLogger, NestPinoLogger } from './logger.util.js';
@@ -37,6 +38,7 @@ export interface RunningService extends ServiceRuntime {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const PROBE_PATHS = /^\/(healthz|readyz|metrics)(\?|$)/;
 
 /** A caller's `x-request-id` is kept when it is sane, so one id follows a request across services. */
 function requestId(req: IncomingMessage): string {
@@ -54,8 +56,11 @@ export async function runService(opts: RunServiceOptions): Promise<RunningServic
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     genReqId: requestId,
-    requestIdLogLabel: 'requestId',
-    disableRequestLogging: false,
+    // Probes and scrapes arrive every few seconds; logging them would drown the real traffic.
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      disableRequestLogging: (req) => PROBE_PATHS.test(req.url),
+    }),
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
   });

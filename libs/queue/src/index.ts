@@ -6,7 +6,7 @@ export {
   rolloutTickJobId,
 } from './job-data.types.js';
 export { enqueueReconcile, enqueueRolloutTick } from './producers.util.js';
-export { QueueModule, type QueueModuleOptions } from './queue.module.js';
+export { QUEUE_CONNECTION, QueueModule, type QueueModuleOptions } from './queue.module.js';
 export {
   QUEUE_NAMES,
   type QueueName,

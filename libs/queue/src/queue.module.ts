@@ -7,6 +7,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
+import { Redis } from 'ioredis';
 import { HealthService, LOGGER, type Logger } from '@heliomesh/observability';
 import { QUEUE_NAMES } from './queue-names.constant.js';
 import { createRedisProbe } from './redis-probe.util.js';
@@ -18,25 +19,41 @@ export interface QueueModuleOptions {
 }
 
 const QUEUE_OPTIONS = Symbol('QUEUE_OPTIONS');
+/** The shared ioredis connection of the queues (also usable for pub/sub publishing). */
+export const QUEUE_CONNECTION = Symbol('QUEUE_CONNECTION');
 
-/** Registers the Redis readiness check. */
+/**
+ * Owns the shared Redis connection and the readiness probe. BullMQ gets a connection instance
+ * rather than options: with options, a worker whose connection dropped and came back quickly
+ * can wedge in close() forever (taskforcesh/bullmq#4656); with a caller-owned instance it
+ * closes cleanly. Workers still duplicate it for their blocking reads.
+ */
 @Injectable()
-class RedisHealthRegistrar implements OnModuleInit, OnApplicationShutdown {
+class RedisConnectionOwner implements OnModuleInit, OnApplicationShutdown {
   private probe?: ReturnType<typeof createRedisProbe>;
 
   constructor(
     @Inject(QUEUE_OPTIONS) private readonly opts: QueueModuleOptions,
+    @Inject(QUEUE_CONNECTION) private readonly connection: Redis,
     private readonly health: HealthService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onModuleInit(): void {
+    let lastError = '';
+    this.connection.on('error', (err: Error) => {
+      if (err.message !== lastError) this.logger.warn({ err: err.message }, 'queue redis connection error');
+      lastError = err.message;
+    });
     this.probe = createRedisProbe(this.opts.redisUrl, this.logger);
     this.health.register(this.probe);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.probe?.close();
+    // Runs after the queues and workers of the modules that import this one have closed.
+    if (this.connection.status !== 'end')
+      await this.connection.quit().catch(() => this.connection.disconnect());
   }
 }
 
@@ -44,7 +61,7 @@ class RedisHealthRegistrar implements OnModuleInit, OnApplicationShutdown {
 @Module({})
 export class QueueModule {
   static forRoot(opts: QueueModuleOptions): DynamicModule {
-    const connection = { ...redisOptionsFromUrl(opts.redisUrl), maxRetriesPerRequest: null };
+    const connection = new Redis({ ...redisOptionsFromUrl(opts.redisUrl), maxRetriesPerRequest: null });
     return {
       module: QueueModule,
       global: true,
@@ -52,8 +69,12 @@ export class QueueModule {
         BullModule.forRoot({ connection, prefix: opts.prefix }),
         BullModule.registerQueue({ name: QUEUE_NAMES.reconcile }, { name: QUEUE_NAMES.rollout }),
       ],
-      providers: [{ provide: QUEUE_OPTIONS, useValue: opts }, RedisHealthRegistrar],
-      exports: [BullModule],
+      providers: [
+        { provide: QUEUE_OPTIONS, useValue: opts },
+        { provide: QUEUE_CONNECTION, useValue: connection },
+        RedisConnectionOwner,
+      ],
+      exports: [BullModule, QUEUE_CONNECTION],
     };
   }
 }

@@ -1,3 +1,17 @@
+export { freePort } from './free-port.util.js';
+export {
+  describeServiceContract,
+  type ServiceUnderTest,
+  type StartedService,
+} from './service-contract.suite.js';
+export {
+  eventually,
+  type ProcessResult,
+  REPO_ROOT,
+  spawnNode,
+  type SpawnedProcess,
+} from './service-process.util.js';
+export { TcpProxy, viaProxy } from './tcp-proxy.util.js';
 export {
   createTestDatabase,
   TEST_POSTGRES_URL,
