@@ -189,7 +189,7 @@ export function commitObject(
     else delete meta['generation'];
     delete meta['deletionTimestamp'];
     delete meta['deletionGracePeriodSeconds'];
-  } else if (rt.generation !== 'none' && specChanged(old, next, rt)) {
+  } else if (target.subresource === '' && rt.generation !== 'none' && specChanged(old, next, rt)) {
     meta['generation'] =
       (typeof old.metadata['generation'] === 'number' ? old.metadata['generation'] : 0) + 1;
   }
