@@ -1,3 +1,4 @@
+import type { RequestRoutingRule } from '@heliomesh/policy';
 import { describe, expect, it } from 'vitest';
 import {
   foreignVirtualService,
@@ -73,7 +74,7 @@ describe('compile', () => {
   });
 
   it('orders routes by specificity with the default route last', () => {
-    const rules = [
+    const rules: RequestRoutingRule[] = [
       { match: { headers: { 'x-a': { exact: '1' }, 'x-b': { exact: '2' } } }, version: 'v2' },
       { match: { uri: { regex: '^/r/.*' } }, version: 'v2' },
       { match: { uri: { prefix: '/api' } }, version: 'v3' },

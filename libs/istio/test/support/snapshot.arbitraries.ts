@@ -53,19 +53,17 @@ const SLOTS: Record<string, Slot> = {
         ),
       ]),
   routing: (svc) =>
-    fc
-      .array(versionOf(svc), { minLength: 1, maxLength: 3 })
-      .map((versions) => [
-        p.requestRouting(
-          {
-            rules: versions.map((version, i) => ({
-              match: i % 2 ? { uri: { prefix: `/r${i}` } } : { headers: { 'x-user': { exact: `u${i}` } } },
-              version,
-            })),
-          },
-          target(svc),
-        ),
-      ]),
+    fc.array(versionOf(svc), { minLength: 1, maxLength: 3 }).map((versions) => [
+      p.requestRouting(
+        {
+          rules: versions.map((version, i) => ({
+            match: i % 2 ? { uri: { prefix: `/r${i}` } } : { headers: { 'x-user': { exact: `u${i}` } } },
+            version,
+          })),
+        },
+        target(svc),
+      ),
+    ]),
   fault: (svc) =>
     fc
       .record({
@@ -85,14 +83,12 @@ const SLOTS: Record<string, Slot> = {
   mirror: (svc, others) =>
     others.length === 0
       ? fc.constant([])
-      : fc
-          .constantFrom(...others)
-          .map((other) => [
-            p.mirror({ service: { name: other.name, namespace: other.namespace } }, 25, {
-              ...target(svc),
-              target: { match: { uri: { prefix: '/shadow' } } },
-            }),
-          ]),
+      : fc.constantFrom(...others).map((other) => [
+          p.mirror({ service: { name: other.name, namespace: other.namespace } }, 25, {
+            ...target(svc),
+            target: { match: { uri: { prefix: '/shadow' } } },
+          }),
+        ]),
   timeout: (svc) => fc.integer({ min: 1, max: 30 }).map((s) => [p.timeout(`${s}s`, target(svc))]),
   retry: (svc) =>
     fc
@@ -142,20 +138,18 @@ const SLOTS: Record<string, Slot> = {
         ),
       ]),
   plugin: (svc) =>
-    fc
-      .integer({ min: 1, max: 1000 })
-      .map((priority) => [
-        p.plugin(
-          {
-            url: `oci://registry.example/${svc.name}/auth:1.0`,
-            sha256: digest,
-            phase: 'AUTHZ',
-            priority,
-            config: { level: priority },
-          },
-          target(svc),
-        ),
-      ]),
+    fc.integer({ min: 1, max: 1000 }).map((priority) => [
+      p.plugin(
+        {
+          url: `oci://registry.example/${svc.name}/auth:1.0`,
+          sha256: digest,
+          phase: 'AUTHZ',
+          priority,
+          config: { level: priority },
+        },
+        target(svc),
+      ),
+    ]),
   headers: (svc) =>
     fc
       .string({ minLength: 0, maxLength: 8 })
@@ -198,7 +192,7 @@ export const validSnapshotArb: fc.Arbitrary<CompileSnapshot> = fc
   .chain((services) => {
     const perService = services.map((svc) =>
       fc.tuple(
-        fc.subarray(Object.keys(SLOTS)).chain((slots) =>
+        fc.subarray(Object.keys(SLOTS)).chain((slots): fc.Arbitrary<StoredPolicy[][]> =>
           slots.length
             ? fc.tuple(
                 ...slots.map((s) =>
@@ -235,7 +229,7 @@ export const corruptionArb: fc.Arbitrary<(policy: StoredPolicy) => StoredPolicy>
     .dictionary(fc.string({ minLength: 1, maxLength: 6 }), fc.jsonValue(), { maxKeys: 3 })
     .map(
       (extra) => (policy: StoredPolicy) =>
-        ({ ...policy, spec: { ...policy.spec, ...extra, zzUnknownField: true } }) as StoredPolicy,
+        ({ ...policy, spec: { ...policy.spec, ...extra, zzUnknownField: true } }) as unknown as StoredPolicy,
     ),
   fc
     .jsonValue()
@@ -258,15 +252,13 @@ export const corruptionArb: fc.Arbitrary<(policy: StoredPolicy) => StoredPolicy>
           { id: policy.id, target: policy.target },
         ),
     ),
-  fc
-    .string({ maxLength: 20 })
-    .map(
-      (s) => (policy: StoredPolicy) =>
-        p.headerRoute('x-user', 'a', 'v1', {
-          id: policy.id,
-          target: { ...policy.target, match: { uri: { regex: `${s}(?<=x)` } } },
-        }),
-    ),
+  fc.string({ maxLength: 20 }).map(
+    (s) => (policy: StoredPolicy) =>
+      p.headerRoute('x-user', 'a', 'v1', {
+        id: policy.id,
+        target: { ...policy.target, match: { uri: { regex: `${s}(?<=x)` } } },
+      }),
+  ),
   fc
     .string({ maxLength: 12 })
     .map(
