@@ -37,6 +37,25 @@ export interface TargetHealth {
   samples: number;
 }
 
+/** Reads a body, giving up as soon as it passes `maxBytes` (a target may lie or stream forever). */
+async function readCapped(res: Response, maxBytes: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new Error(`body exceeds the ${maxBytes}-byte limit`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export function httpFetcher(maxBodyBytes: number): ScrapeFetcher {
   return async (url, signal) => {
     const res = await fetch(url, {
@@ -47,16 +66,7 @@ export function httpFetcher(maxBodyBytes: number): ScrapeFetcher {
       await res.body?.cancel();
       throw new Error(`HTTP ${res.status} from ${url}`);
     }
-    const declared = Number(res.headers.get('content-length') ?? '0');
-    if (declared > maxBodyBytes) {
-      await res.body?.cancel();
-      throw new Error(`body of ${declared} bytes exceeds the ${maxBodyBytes}-byte limit`);
-    }
-    const text = await res.text();
-    if (text.length > maxBodyBytes) {
-      throw new Error(`body exceeds the ${maxBodyBytes}-byte limit`);
-    }
-    return text;
+    return readCapped(res, maxBodyBytes);
   };
 }
 
