@@ -235,8 +235,7 @@ class ExpositionParser {
     i: number,
     n: number,
   ): { labels: Record<string, string>; end: number } | undefined {
-    // No prototype: a label named `__proto__` or `constructor` is just a label.
-    const labels = Object.create(null) as Record<string, string>;
+    const labels: Record<string, string> = {};
     for (;;) {
       i = skipSpaces(line, i);
       if (line.charCodeAt(i) === 0x7d) return { labels, end: i + 1 };
@@ -265,7 +264,15 @@ class ExpositionParser {
         this.error(n, `label ${label} appears twice`);
         return undefined;
       }
-      labels[label] = quoted.value;
+      // Defined, not assigned: a label named `__proto__` must stay a label, not a prototype.
+      if (label === '__proto__') {
+        Object.defineProperty(labels, label, {
+          value: quoted.value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else labels[label] = quoted.value;
       i = skipSpaces(line, quoted.end);
       if (line.charCodeAt(i) === 0x2c) i++;
       else if (line.charCodeAt(i) !== 0x7d) {

@@ -81,6 +81,8 @@ describe('label matchers', () => {
     expect(match(base)).toBe(true);
     expect(compileMatchers([{ name: 'x', op: '!=', value: '' }])({})).toBe(false);
     expect(compileMatchers([{ name: 'x', op: '=~', value: 'a|b' }])({ x: 'b' })).toBe(true);
+    // Only own labels count: a missing `constructor` label is "", not Object's constructor.
+    expect(compileMatchers([{ name: 'constructor', op: '=', value: '' }])({})).toBe(true);
   });
 
   it('renders a selector with quoted values', () => {

@@ -32,6 +32,11 @@ export function renderSelector(metric: string, matchers: readonly LabelMatcher[]
   return `${metric}{${renderMatchers(matchers)}}`;
 }
 
+/** A label's value, "" when absent; own properties only, so `constructor` is not a label by default. */
+function labelValue(labels: Readonly<Record<string, string>>, name: string): string {
+  return Object.prototype.hasOwnProperty.call(labels, name) ? labels[name]! : '';
+}
+
 export type LabelPredicate = (labels: Readonly<Record<string, string>>) => boolean;
 
 /**
@@ -43,16 +48,16 @@ export function compileMatchers(matchers: readonly LabelMatcher[]): LabelPredica
   const tests = matchers.map((m): LabelPredicate => {
     switch (m.op) {
       case '=':
-        return (l) => (l[m.name] ?? '') === m.value;
+        return (l) => labelValue(l, m.name) === m.value;
       case '!=':
-        return (l) => (l[m.name] ?? '') !== m.value;
+        return (l) => labelValue(l, m.name) !== m.value;
       case '=~': {
         const re = new RegExp(`^(?:${m.value})$`, 's');
-        return (l) => re.test(l[m.name] ?? '');
+        return (l) => re.test(labelValue(l, m.name));
       }
       case '!~': {
         const re = new RegExp(`^(?:${m.value})$`, 's');
-        return (l) => !re.test(l[m.name] ?? '');
+        return (l) => !re.test(labelValue(l, m.name));
       }
       default:
         return assertUnreachable(m.op, 'match operator');
