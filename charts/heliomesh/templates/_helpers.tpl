@@ -33,18 +33,26 @@ metricsCollector:
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{/* The release's name prefix, within the 63 characters a label value allows. */}}
+{{/*
+The release's name prefix, within the 63 characters a label value allows. Service names must
+start with a letter, so a prefix that does not is refused here rather than by the cluster.
+*/}}
 {{- define "heliomesh.fullname" -}}
+{{- $fullname := "" }}
 {{- if .Values.fullnameOverride }}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- $fullname = .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
 {{- else }}
 {{- $name := default .Chart.Name .Values.nameOverride }}
 {{- if contains $name .Release.Name }}
-{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- $fullname = .Release.Name | trunc 63 | trimSuffix "-" }}
 {{- else }}
-{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- $fullname = printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
 {{- end }}
 {{- end }}
+{{- if not (regexMatch "^[a-z]([-a-z0-9]*[a-z0-9])?$" $fullname) }}
+{{- fail (printf "resource names would start with %q, but Kubernetes Service names must be lowercase and start with a letter: choose another release name or set fullnameOverride" $fullname) }}
+{{- end }}
+{{- $fullname }}
 {{- end }}
 
 {{- define "heliomesh.chart" -}}
@@ -69,7 +77,16 @@ Per-service helpers take a dict: root ($), c (the row of heliomesh.components) a
 service's values).
 */}}
 {{- define "heliomesh.componentName" -}}
-{{- printf "%s-%s" (include "heliomesh.fullname" .root) .c.app | trunc 63 | trimSuffix "-" }}
+{{- include "heliomesh.suffixedName" (dict "root" .root "suffix" .c.app) }}
+{{- end }}
+
+{{/*
+<fullname>-<suffix> within 63 characters. The prefix is shortened, never the suffix: cutting
+the suffix of a long name would give two objects the same name.
+*/}}
+{{- define "heliomesh.suffixedName" -}}
+{{- $room := int (sub 62 (len .suffix)) }}
+{{- printf "%s-%s" (include "heliomesh.fullname" .root | trunc $room | trimSuffix "-") .suffix }}
 {{- end }}
 
 {{/* Selects one service's pods; never changes after install, since selectors are immutable. */}}

@@ -201,6 +201,17 @@ function formatFloatVerb(verb: string, f: number, precision: number | null): str
     case 'g':
       return precision === null ? formatFloat(f) : String(Number(f.toPrecision(Math.max(1, precision))));
     default:
-      return f.toFixed(precision ?? 6);
+      return toFixedGo(f, precision ?? 6);
   }
+}
+
+/** toFixed rounds an exact tie (2.25 to one place) away from zero; Go rounds it to even. */
+function toFixedGo(f: number, precision: number): string {
+  const fixed = f.toFixed(precision);
+  const exact = Math.abs(f).toFixed(Math.min(100, precision + 40));
+  const point = exact.indexOf('.');
+  const kept = exact.slice(0, precision === 0 ? point : point + 1 + precision);
+  if (!/^50*$/.test(exact.slice(point + 1 + precision))) return fixed;
+  const lastDigit = Number(kept[kept.length - 1]);
+  return lastDigit % 2 === 0 ? `${f < 0 ? '-' : ''}${kept}` : fixed;
 }

@@ -1,4 +1,5 @@
-import { parseAllDocuments, type Tags } from 'yaml';
+import { parseAllDocuments, type ScalarTag, type Tags } from 'yaml';
+import { resolveGoYamlScalar } from './go-yaml-scalar.util.js';
 import { HeliomeshError } from '@heliomesh/util';
 
 /**
@@ -7,11 +8,24 @@ import { HeliomeshError } from '@heliomesh/util';
  * strings, as go-yaml v2 leaves them when decoding into interface{}.
  */
 
-const GO_YAML_TAGS = (tags: Tags): Tags =>
-  tags.filter((t) => {
+/**
+ * Resolves every plain scalar with go-yaml's rules. It comes first and matches any text, so the
+ * `yaml` package's own YAML 1.1 tags only serve explicit tags such as `!!int`.
+ */
+const GO_PLAIN_SCALAR: ScalarTag = {
+  tag: 'tag:heliomesh.dev,2024:go-yaml-plain',
+  default: true,
+  test: /(?:)/,
+  resolve: (text: string) => resolveGoYamlScalar(text),
+};
+
+const GO_YAML_TAGS = (tags: Tags): Tags => [
+  GO_PLAIN_SCALAR,
+  ...tags.filter((t) => {
     const tag = t as { tag?: string; format?: string };
     return tag.tag !== 'tag:yaml.org,2002:timestamp' && tag.format !== 'TIME';
-  });
+  }),
+];
 
 export function parseGoYamlDocuments(text: string, source: string): unknown[] {
   const docs = parseAllDocuments(text, { version: '1.1', customTags: GO_YAML_TAGS, uniqueKeys: true });

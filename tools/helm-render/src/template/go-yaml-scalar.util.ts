@@ -4,21 +4,28 @@
  * yaml_emitter_analyze_scalar, which rules out styles that would not read back as the same text.
  */
 
-const RESOLVE_MAP = new Set([
-  ...['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'],
-  ...['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'],
-  ...['', '~', 'null', 'Null', 'NULL'],
-  ...['.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF'],
+const RESOLVE_MAP = new Map<string, null | boolean | number>([
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'].map((k) => [k, true] as const),
+  ...['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'].map(
+    (k) => [k, false] as const,
+  ),
+  ...['', '~', 'null', 'Null', 'NULL'].map((k) => [k, null] as const),
+  ...['.nan', '.NaN', '.NAN'].map((k) => [k, NaN] as const),
+  ...['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF'].map((k) => [k, Infinity] as const),
+  ...['-.inf', '-.Inf', '-.INF'].map((k) => [k, -Infinity] as const),
 ]);
 
 const MAP_HINTS = new Set('yYnNtTfFoO~');
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-const GO_FLOAT = /^[-+]?(\d+\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|inf|infinity|nan)$/i;
+/** strconv.ParseFloat on text starting with a dot. */
+const DOT_FLOAT = /^\.[0-9]+([eE][-+]?[0-9]+)?$/;
 const BASE60_FLOAT = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
 
-/** Whether a plain scalar with this text would read back as something other than a string. */
-export function resolvesAsNonString(s: string): boolean {
-  if (s.includes(':') && BASE60_FLOAT.test(s)) return true;
+/**
+ * go-yaml v2's resolve() for a plain scalar, as seen through sigs.k8s.io/yaml: the value a plain
+ * (unquoted) scalar stands for. Timestamps stay strings, as go-yaml leaves them in interface{}.
+ */
+export function resolveGoYamlScalar(s: string): null | boolean | number | string {
   const c = s[0];
   const hint =
     s === ''
@@ -32,26 +39,33 @@ export function resolvesAsNonString(s: string): boolean {
             : MAP_HINTS.has(c!)
               ? 'M'
               : '';
-  if (hint === '') return false;
-  if (RESOLVE_MAP.has(s)) return true;
-  if (hint === '.') return GO_FLOAT.test(s);
-  if (hint === 'M') return false;
-  if (isTimestamp(s)) return true;
+  if (hint === '') return s;
+  const mapped = RESOLVE_MAP.get(s);
+  if (mapped !== undefined) return mapped;
+  if (hint === '.') return DOT_FLOAT.test(s) ? Number(s) : s;
+  if (hint === 'M' || isTimestamp(s)) return s;
   const plain = s.replaceAll('_', '');
-  return (
-    isGoInt(plain) || (YAML_STYLE_FLOAT.test(plain) && GO_FLOAT.test(plain)) || /^-?0b[01]+$/.test(plain)
-  );
+  const int = parseGoInt(plain);
+  if (int !== null) return Number(int);
+  return YAML_STYLE_FLOAT.test(plain) ? Number(plain) : s;
 }
 
-/** strconv.ParseInt(s, 0, 64) or ParseUint(s, 0, 64) succeeds. */
-function isGoInt(s: string): boolean {
+/** Whether go-yaml quotes this string when it writes it (so it cannot be read back as another type). */
+export function resolvesAsNonString(s: string): boolean {
+  if (s.includes(':') && BASE60_FLOAT.test(s)) return true;
+  return typeof resolveGoYamlScalar(s) !== 'string' || (/^[0-9]/.test(s) && isTimestamp(s));
+}
+
+/** strconv.ParseInt(s, 0, 64), falling back to ParseUint(s, 0, 64); null when both fail. */
+function parseGoInt(s: string): bigint | null {
   const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
-  if (!m) return false;
+  if (!m) return null;
   const digits = m[2]!;
   const literal = /^0[0-7]+$/.test(digits) ? `0o${digits.slice(1)}` : digits;
-  const value = BigInt(literal.replace(/^0([XOB])/, (_, p: string) => `0${p.toLowerCase()}`));
-  if (m[1] === '-') return value <= 2n ** 63n;
-  return m[1] === '+' ? value < 2n ** 63n : value < 2n ** 64n;
+  const magnitude = BigInt(literal.replace(/^0([XOB])/, (_, p: string) => `0${p.toLowerCase()}`));
+  const value = m[1] === '-' ? -magnitude : magnitude;
+  const fits = m[1] === '' ? value < 2n ** 64n : value >= -(2n ** 63n) && value < 2n ** 63n;
+  return fits ? value : null;
 }
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

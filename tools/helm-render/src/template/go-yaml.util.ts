@@ -184,10 +184,10 @@ class Writer {
     if (style === 'plain' && (!a.blockPlainAllowed || a.multiline || (s === '' && simpleKey)))
       style = 'single';
     if (style === 'single' && !a.singleQuotedAllowed) style = 'double';
-    // go-yaml would copy a bare \r or U+2028 into a literal block, where a reader turns it into
-    // \n; double quotes keep the text intact.
-    const onlyNewlines = !/[\r\u0085\u2028\u2029]/.test(s);
-    if (style === 'literal' && (!a.blockAllowed || simpleKey || !onlyNewlines)) style = 'double';
+    if (style === 'literal' && (!a.blockAllowed || simpleKey)) style = 'double';
+    // go-yaml copies a bare \r, U+0085, U+2028 or U+2029 into plain, single-quoted and literal
+    // scalars, where a reader may take it for a line break; escaping it keeps the text intact.
+    if (/[\r\u0085\u2028\u2029]/.test(s)) style = 'double';
     const allowBreaks = !simpleKey;
     switch (style) {
       case 'plain':

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { RE2 } from 're2-wasm';
 import { FunctionError } from './template-error.util.js';
 import { quoteGo } from './go-fmt.util.js';
 import { toYaml } from './go-yaml.util.js';
@@ -179,7 +180,24 @@ function dict(args: GoValue[]): GoMap {
 const GO_SPACE_EDGES =
   /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 
+/** Go's regexp is RE2; re2-wasm gives the same syntax and matching rather than JavaScript's. */
+const regexCache = new Map<string, RE2 | null>();
+function goRegexp(pattern: string): RE2 | null {
+  if (!regexCache.has(pattern)) {
+    let compiled: RE2 | null = null;
+    try {
+      compiled = new RE2(pattern, 'u');
+    } catch {
+      compiled = null;
+    }
+    regexCache.set(pattern, compiled);
+  }
+  return regexCache.get(pattern)!;
+}
+
 const STRING_FUNCTIONS: Record<string, TemplateFunction> = {
+  // Sprig's regexMatch reports an invalid pattern as no match.
+  regexMatch: fn(['string', 'string'], ([re, s]) => goRegexp(re as string)?.test(s as string) ?? false),
   quote: fn(
     [],
     (a) =>

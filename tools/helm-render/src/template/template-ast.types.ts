@@ -79,11 +79,12 @@ export interface CommandNode {
   readonly src: string;
 }
 
-export type ArgNode =
+/** An operand; `pos` is where it starts, which Go reports for errors about that operand. */
+export type ArgNode = { readonly pos: Pos } & (
   | { readonly type: 'dot' }
   | { readonly type: 'nil' }
   | { readonly type: 'bool'; readonly value: boolean }
-  | { readonly type: 'string'; readonly value: string }
+  | { readonly type: 'string'; readonly value: string; readonly text: string }
   /** `isInt` tells an integer constant (Go int) from a floating-point one (Go float64). */
   | {
       readonly type: 'number';
@@ -97,7 +98,8 @@ export type ArgNode =
   /** `$x.A.B` (`$` alone is the root data). */
   | { readonly type: 'variable'; readonly name: string; readonly chain: readonly string[] }
   /** `(pipeline).A.B` */
-  | { readonly type: 'pipe'; readonly pipe: PipeNode; readonly chain: readonly string[] };
+  | { readonly type: 'pipe'; readonly pipe: PipeNode; readonly chain: readonly string[] }
+);
 
 export interface ParsedTemplate {
   readonly name: string;

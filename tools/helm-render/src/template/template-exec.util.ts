@@ -41,8 +41,12 @@ export interface ExecEnv {
   withParsed(name: string, text: string): { env: ExecEnv; main: ParsedTemplate };
 }
 
-/** Nested template calls allowed; Helm stops `include` recursion at 1000 as well. */
-export const MAX_TEMPLATE_DEPTH = 1000;
+/**
+ * Nested template calls allowed. Helm stops `include` recursion at 1000 and Go at 100000; a
+ * JavaScript stack holds fewer, and charts nest a handful of helpers, so runaway recursion
+ * stops here at 100 with Helm's message.
+ */
+export const MAX_TEMPLATE_DEPTH = 100;
 
 /**
  * The nil held by an interface{} slot (a map entry or list element): unlike the untyped nil a
@@ -184,7 +188,8 @@ class State {
   }
 
   private walkTemplate(dot: Val, node: TemplateNode): void {
-    this.at = { pos: node.pos, src: `template "${node.name}"` };
+    const args = node.pipe ? ` ${node.pipe.src}` : '';
+    this.at = { pos: node.pos, src: `{{template "${node.name}"${args}}}` };
     const tmpl = this.env.lookup(node.name);
     if (!tmpl) this.fail(`template "${node.name}" not defined`);
     if (this.depth >= MAX_TEMPLATE_DEPTH)
@@ -244,7 +249,7 @@ class State {
         return this.evalFieldChain(dot, receiver, first!.chain, rest, final);
       }
       case 'identifier':
-        return this.evalFunction(dot, first!.name, rest, final, cmd);
+        return this.evalFunction(dot, first!, rest, final, cmd);
       case 'nil':
         this.fail('nil is not a command');
         break;
@@ -296,18 +301,19 @@ class State {
     this.fail(`can't evaluate field ${field} in type ${goTypeName(receiver)}`);
   }
 
+  /** Go reports call errors at the whole command when the function heads one, else at its name. */
   private evalFunction(
     dot: Val,
-    name: string,
+    ident: Extract<ArgNode, { type: 'identifier' }>,
     args: readonly ArgNode[],
     final: Final,
     cmd?: CommandNode,
   ): GoValue {
-    const fn = this.env.fn(name);
-    if (!fn) this.fail(`"${name}" is not a defined function`);
-    const value = this.evalCall(dot, name, fn, args, final);
-    if (cmd) this.at = { pos: cmd.pos, src: cmd.src };
-    return value;
+    this.at = { pos: ident.pos, src: ident.name };
+    const fn = this.env.fn(ident.name);
+    if (!fn) this.fail(`"${ident.name}" is not a defined function`);
+    const callSite = cmd ? { pos: cmd.pos, src: cmd.src } : this.at;
+    return this.evalCall(dot, ident.name, fn, args, final, callSite);
   }
 
   private evalCall(
@@ -316,8 +322,9 @@ class State {
     fn: TemplateFunction,
     args: readonly ArgNode[],
     final: Final,
+    callSite: { pos: Pos; src: string } = this.at,
   ): GoValue {
-    const at = this.at;
+    const at = callSite;
     const numIn = args.length + (final === MISSING ? 0 : 1);
     const fixed = fn.params.length;
     if (fn.variadic !== undefined) {
@@ -330,8 +337,8 @@ class State {
       return this.andOr(dot, name === 'or', args, final);
     const kindAt = (i: number): ParamKind => (i < fixed ? fn.params[i]! : fn.variadic!);
     const argv = args.map((arg, i) => this.evalArg(dot, kindAt(i), arg));
-    this.at = at;
     if (final !== MISSING) argv.push(this.validate(final, kindAt(argv.length)));
+    this.at = at;
     try {
       return fn.call(argv, this.context());
     } catch (e) {
@@ -381,7 +388,7 @@ class State {
 
   private evalArg(dot: Val, kind: ParamKind, arg: ArgNode): GoValue {
     const at = this.at;
-    this.at = { pos: at.pos, src: argSrc(arg) };
+    this.at = { pos: arg.pos, src: argSrc(arg) };
     const value = this.evalArgValue(dot, kind, arg);
     this.at = at;
     return value;
@@ -408,7 +415,7 @@ class State {
         return this.validate(resolved, kind);
       }
       case 'identifier':
-        return this.validate(this.evalFunction(dot, arg.name, [], MISSING), kind);
+        return this.validate(this.evalFunction(dot, arg, [], MISSING), kind);
       case 'bool':
       case 'string':
       case 'number':
@@ -473,7 +480,7 @@ function argSrc(arg: ArgNode): string {
     case 'bool':
       return String(arg.value);
     case 'string':
-      return JSON.stringify(arg.value);
+      return arg.text;
     case 'number':
       return arg.text;
     case 'identifier':

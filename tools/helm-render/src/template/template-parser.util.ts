@@ -165,9 +165,9 @@ class Parser {
           this.expect('rightDelim', 'end');
           return { kind: 'end', pos: t.pos };
         case 'template':
-          return this.templateControl(t.pos);
+          return this.templateControl();
         case 'block':
-          return this.blockControl(t.pos);
+          return this.blockControl();
         case 'break':
         case 'continue':
           if (this.rangeDepth === 0) this.fail(t.pos, `{{${t.value}}} outside {{range}}`);
@@ -223,15 +223,20 @@ class Parser {
     return s;
   }
 
-  private templateControl(pos: Pos): Node {
-    const name = this.templateName(this.nextNonSpace(), 'template clause');
-    if (this.nextNonSpace().type === 'rightDelim') return { type: 'template', pos, name, pipe: null };
+  /** Go records a template node at its name, not at the keyword. */
+  private templateControl(): Node {
+    const token = this.nextNonSpace();
+    const name = this.templateName(token, 'template clause');
+    if (this.nextNonSpace().type === 'rightDelim')
+      return { type: 'template', pos: token.pos, name, pipe: null };
     this.index--;
-    return { type: 'template', pos, name, pipe: this.pipeline('template clause', 'rightDelim') };
+    return { type: 'template', pos: token.pos, name, pipe: this.pipeline('template clause', 'rightDelim') };
   }
 
-  private blockControl(pos: Pos): Node {
-    const name = this.templateName(this.nextNonSpace(), 'block clause');
+  private blockControl(): Node {
+    const token = this.nextNonSpace();
+    const pos = token.pos;
+    const name = this.templateName(token, 'block clause');
     const pipe = this.pipeline('block clause', 'rightDelim');
     this.defines.push({ name, root: this.withFreshVars(() => this.listUntilEnd('block clause')) });
     return { type: 'template', pos, name, pipe };
@@ -338,19 +343,20 @@ class Parser {
 
   private term(): ArgNode | null {
     const t = this.nextNonSpace();
+    const pos = t.pos;
     switch (t.type) {
       case 'identifier':
         if (!this.isFunction(t.value)) this.fail(t.pos, `function "${t.value}" not defined`);
-        return { type: 'identifier', name: t.value };
+        return { pos, type: 'identifier', name: t.value };
       case 'dot':
-        return { type: 'dot' };
+        return { pos, type: 'dot' };
       case 'variable':
         if (!this.vars.includes(t.value)) this.fail(t.pos, `undefined variable "${t.value}"`);
-        return { type: 'variable', name: t.value, chain: [] };
+        return { pos, type: 'variable', name: t.value, chain: [] };
       case 'field':
-        return { type: 'field', chain: [t.value.slice(1)] };
+        return { pos, type: 'field', chain: [t.value.slice(1)] };
       case 'bool':
-        return { type: 'bool', value: t.value === 'true' };
+        return { pos, type: 'bool', value: t.value === 'true' };
       case 'number':
       case 'char':
         return this.number(t);
@@ -358,12 +364,12 @@ class Parser {
       case 'rawString': {
         const value = unquoteGo(t.value);
         if (value === null) this.fail(t.pos, `bad string syntax: ${t.value}`);
-        return { type: 'string', value };
+        return { pos, type: 'string', value, text: t.value };
       }
       case 'leftParen':
-        return { type: 'pipe', pipe: this.pipeline('parenthesized pipeline', 'rightParen'), chain: [] };
+        return { pos, type: 'pipe', pipe: this.pipeline('parenthesized pipeline', 'rightParen'), chain: [] };
       default:
-        if (t.type === 'keyword' && t.value === 'nil') return { type: 'nil' };
+        if (t.type === 'keyword' && t.value === 'nil') return { pos, type: 'nil' };
         this.index--;
         return null;
     }
@@ -373,11 +379,11 @@ class Parser {
     if (t.type === 'char') {
       const s = unquoteGo(t.value);
       if (s === null || [...s].length !== 1) this.fail(t.pos, `malformed character constant: ${t.value}`);
-      return { type: 'number', value: BigInt(s.codePointAt(0)!), isInt: true, text: t.value };
+      return { pos: t.pos, type: 'number', value: BigInt(s.codePointAt(0)!), isInt: true, text: t.value };
     }
     const n = parseGoNumber(t.value);
     if (!n) this.fail(t.pos, `illegal number syntax: "${t.value}"`);
-    return { type: 'number', value: n.value, isInt: n.isInt, text: t.value };
+    return { pos: t.pos, type: 'number', value: n.value, isInt: n.isInt, text: t.value };
   }
 }
 
