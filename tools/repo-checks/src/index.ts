@@ -1,0 +1,1 @@
+export { declaredVariables, serviceVariables } from './service-env.util.js';
