@@ -63,7 +63,7 @@ export class RuntimeState {
   /** istio-semantics §4.2: one bucket per Envoy process (per pod) and per route config. */
   bucket(server: PodInfo, limit: CompiledRateLimit, now: number): TokenBucket {
     const buckets = this.pod(server.uid).buckets;
-    const key = `${limit.id}|${limit.maxTokens}|${limit.tokensPerFill}|${limit.fillIntervalMs}`;
+    const key = limit.bucketKey;
     let bucket = buckets.get(key);
     if (!bucket) {
       bucket = new TokenBucket(limit.maxTokens, limit.tokensPerFill, limit.fillIntervalMs, now);

@@ -1,13 +1,13 @@
 import { authzForPod, type WorkloadAuthz } from './authz.util.js';
 import { findDestinationRule, resolvePolicy } from './destination-rule.compiler.js';
 import type { AppProtocol, PodInfo, ServiceInfo, ServicePort } from './engine.types.js';
-import { hostMatches } from './host.util.js';
+import { hostMatches, splitAuthority } from './host.util.js';
 import type { CompiledConfig } from './mesh-index.compiler.js';
 import { effectiveMtls, type EffectiveMtls } from './peer-authentication.util.js';
 import type { CompiledRateLimit } from './rate-limit.compiler.js';
-import { labelsMatch } from './registry.compiler.js';
+import { labelsMatch, resolveServiceHost } from './registry.compiler.js';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.util.js';
-import type { CompiledMatch, CompiledRoute, CompiledVirtualService } from './route.types.js';
+import type { CompiledMatch, CompiledRoute, CompiledVirtualService, DestinationRef } from './route.types.js';
 import type { ResolvedPolicy } from './traffic-policy.types.js';
 import { wasmChainForPod, type RecordedWasmPlugin } from './wasm-plugin.util.js';
 
@@ -46,45 +46,57 @@ export interface ServerView {
 }
 
 interface ClientView {
-  vhosts: Map<string, VirtualHost>;
-  clusters: Map<string, ClusterInfo | null>;
+  vhosts: Map<ServicePort, VirtualHost>;
+  /** By destination object (compiled once per config), then by listener port. */
+  clusters: Map<DestinationRef, Map<number, ClusterInfo | null>>;
 }
 
 /** Lazily derived per-proxy views of one compiled config; a new index replaces it on change. */
 export class MeshIndex {
-  private readonly clientViews = new Map<string, ClientView>();
+  private readonly clientViews = new Map<PodInfo, ClientView>();
   private readonly serverViews = new Map<PodInfo, ServerView>();
+  private readonly authorities = new Map<string, Map<string, ServiceInfo | undefined>>();
 
   constructor(
     readonly config: CompiledConfig,
     readonly rootNamespace: string,
   ) {}
 
+  /** The service a client in `namespace` reaches with this authority (memoised per config). */
+  resolveAuthority(authority: string, namespace: string): ServiceInfo | undefined {
+    let byNamespace = this.authorities.get(authority);
+    if (!byNamespace) {
+      byNamespace = new Map();
+      this.authorities.set(authority, byNamespace);
+    }
+    if (byNamespace.has(namespace)) return byNamespace.get(namespace);
+    const service = resolveServiceHost(this.config.registry, splitAuthority(authority).host, namespace);
+    byNamespace.set(namespace, service);
+    return service;
+  }
+
   virtualHost(client: PodInfo, service: ServiceInfo, port: ServicePort): VirtualHost {
     const view = this.clientView(client);
-    const key = `${service.fqdn}|${port.port}`;
-    let vhost = view.vhosts.get(key);
+    let vhost = view.vhosts.get(port);
     if (!vhost) {
       vhost = this.buildVirtualHost(client, service, port);
-      view.vhosts.set(key, vhost);
+      view.vhosts.set(port, vhost);
     }
     return vhost;
   }
 
   /** The cluster for a destination; null when the host or subset does not exist (503 NC, §1.3). */
-  cluster(
-    client: PodInfo,
-    fqdn: string,
-    port: number | undefined,
-    subset: string | undefined,
-    requestPort: number,
-  ): ClusterInfo | null {
+  cluster(client: PodInfo, dest: DestinationRef, requestPort: number): ClusterInfo | null {
     const view = this.clientView(client);
-    const key = `${fqdn}|${port ?? ''}|${requestPort}|${subset ?? ''}`;
-    let cluster = view.clusters.get(key);
+    let byPort = view.clusters.get(dest);
+    if (!byPort) {
+      byPort = new Map();
+      view.clusters.set(dest, byPort);
+    }
+    let cluster = byPort.get(requestPort);
     if (cluster === undefined) {
-      cluster = this.buildCluster(client, fqdn, port, subset, requestPort);
-      view.clusters.set(key, cluster);
+      cluster = this.buildCluster(client, dest.host, dest.port, dest.subset, requestPort);
+      byPort.set(requestPort, cluster);
     }
     return cluster;
   }
@@ -99,11 +111,10 @@ export class MeshIndex {
   }
 
   private clientView(client: PodInfo): ClientView {
-    const key = `${client.namespace}|${client.uid}`;
-    let view = this.clientViews.get(key);
+    let view = this.clientViews.get(client);
     if (!view) {
       view = { vhosts: new Map(), clusters: new Map() };
-      this.clientViews.set(key, view);
+      this.clientViews.set(client, view);
     }
     return view;
   }

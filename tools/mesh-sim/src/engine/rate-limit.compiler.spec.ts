@@ -48,6 +48,7 @@ describe('local rate limit EnvoyFilter (istio-semantics §4.1)', () => {
     expect(ef.filterLimits).toEqual([
       {
         id: 'u#0',
+        bucketKey: 'u#0|20|10|1000',
         port: undefined,
         maxTokens: 20,
         tokensPerFill: 10,

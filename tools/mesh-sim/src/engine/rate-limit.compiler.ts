@@ -14,6 +14,8 @@ import type { SpecProblem } from './validation.types.js';
 export interface CompiledRateLimit {
   /** Bucket identity within a pod: each filter and per-route config has its own bucket (§4.2). */
   id: string;
+  /** `id` plus the bucket settings: a changed bucket starts afresh (full), as Envoy's would. */
+  bucketKey: string;
   port: number | undefined;
   maxTokens: number;
   tokensPerFill: number;
@@ -138,6 +140,7 @@ function toLimit(
   const status = typeof code === 'number' ? code : (STATUS_NAMES[code ?? ''] ?? 429);
   return {
     id,
+    bucketKey: `${id}|${bucket.max_tokens}|${bucket.tokens_per_fill}|${fillIntervalMs}`,
     port,
     maxTokens: bucket.max_tokens,
     tokensPerFill: bucket.tokens_per_fill,

@@ -49,7 +49,14 @@ export function inbound(ctx: EngineContext, call: InboundCall, req: SimRequest, 
     if (decision === 'deny') return serverLocalReply(403, 0, call.protocol, 19, false);
   }
   const app = runApp(ctx, call.server, req, now);
-  return { ...app, flags: 0, rateLimited: false };
+  return {
+    code: app.code,
+    grpcStatus: app.grpcStatus,
+    flags: 0,
+    durationMs: app.durationMs,
+    responseBytes: app.responseBytes,
+    rateLimited: false,
+  };
 }
 
 function serverLocalReply(

@@ -9,10 +9,8 @@ import type {
   ServicePort,
   SimRequest,
 } from './engine.types.js';
-import { splitAuthority } from './host.util.js';
 import { localReply } from './local-reply.util.js';
 import type { ClusterInfo, ViewRoute } from './mesh-index.js';
-import { resolveServiceHost } from './registry.compiler.js';
 import { forwardedRequest } from './request-mutation.util.js';
 import { Flag } from './response-flags.util.js';
 import { matchesRequest } from './route-match.compiler.js';
@@ -33,11 +31,7 @@ export function outbound(
   port: number,
   now: number,
 ): CallOutcome {
-  const service = resolveServiceHost(
-    ctx.index.config.registry,
-    splitAuthority(req.authority).host,
-    client.namespace,
-  );
+  const service = ctx.index.resolveAuthority(req.authority, client.namespace);
   const servicePort = service?.ports.find((p) => p.port === port);
   if (!service || !servicePort) {
     ctx.counters.unresolved++;
@@ -138,7 +132,7 @@ function forward(
   protocol: AppProtocol,
   now: number,
 ): CallOutcome {
-  const cluster = ctx.index.cluster(client, dest.host, dest.port, dest.subset, port);
+  const cluster = ctx.index.cluster(client, dest, port);
   const proto = cluster?.protocol ?? protocol;
   // §1.6: the fault filter runs after route selection and before the router: delay first, then
   // an independent abort draw; an abort has no upstream call, retry or mirror.
@@ -170,13 +164,7 @@ function forward(
   const fwd = forwardedRequest(req, route, dest, matched);
   for (const mirror of route.mirrors) {
     if (!ctx.rng.chance(mirror.probability)) continue;
-    const target = ctx.index.cluster(
-      client,
-      mirror.destination.host,
-      mirror.destination.port,
-      mirror.destination.subset,
-      port,
-    );
+    const target = ctx.index.cluster(client, mirror.destination, port);
     if (target) mirrorRequest(ctx, client, target, fwd, start);
   }
   const res = routeRequest(ctx, client, cluster, route.retry, route.timeoutMs, fwd, start);

@@ -55,7 +55,9 @@ const CLUSTER_ID = 'Kubernetes';
 export class IstioMetrics {
   private readonly peers = new Map<string, PeerIdentity>();
   private readonly peerById: PeerIdentity[] = [];
-  private readonly services = new Map<string, ServiceIdentity>();
+  private readonly services = new Map<string, Map<string, ServiceIdentity>>();
+  /** Per pod object: [plaintext, mTLS] identities, so the hot path builds no keys. */
+  private readonly podPeers = new WeakMap<PodInfo, [PeerIdentity | undefined, PeerIdentity | undefined]>();
   private readonly serviceById: ServiceIdentity[] = [];
   private readonly series = new Map<number, Map<number, Series>>();
   private seriesList: Series[] = [];
@@ -74,6 +76,17 @@ export class IstioMetrics {
   });
 
   peer(pod: PodInfo, mtls: boolean): PeerIdentity {
+    let pair = this.podPeers.get(pod);
+    if (!pair) {
+      pair = [undefined, undefined];
+      this.podPeers.set(pod, pair);
+    }
+    const slot = mtls ? 1 : 0;
+    return (pair[slot] ??= this.internedPeer(pod, mtls));
+  }
+
+  /** Identities are interned by value, so a recompiled pod keeps its series. */
+  private internedPeer(pod: PodInfo, mtls: boolean): PeerIdentity {
     const key = `${pod.uid}|${pod.workload}|${pod.app}|${pod.version}|${mtls ? 1 : 0}`;
     let peer = this.peers.get(key);
     if (!peer) {
@@ -102,12 +115,19 @@ export class IstioMetrics {
   }
 
   service(fqdn: string, name: string, namespace: string): ServiceIdentity {
-    const key = `${fqdn}|${name}|${namespace}`;
-    let svc = this.services.get(key);
+    let byNamespace = this.services.get(fqdn);
+    if (!byNamespace) {
+      byNamespace = new Map();
+      this.services.set(fqdn, byNamespace);
+    }
+    // The name is almost always the FQDN's first label; only other names need a composite key.
+    const key =
+      fqdn.startsWith(name) && fqdn.charCodeAt(name.length) === 46 ? namespace : `${name}|${namespace}`;
+    let svc = byNamespace.get(key);
     if (!svc) {
       svc = { id: this.serviceById.length, fqdn, name, namespace };
       this.serviceById.push(svc);
-      this.services.set(key, svc);
+      byNamespace.set(key, svc);
     }
     return svc;
   }
