@@ -50,12 +50,17 @@ function specChanged(a: JsonObject, b: JsonObject, rt: ResourceType): boolean {
       );
     case 'all-but-metadata': {
       const strip = (o: JsonObject) => {
-        const { metadata: _m, status, ...rest } = o;
+        const { metadata: _m, apiVersion: _a, kind: _k, status, ...rest } = o;
         return rt.statusSubresource ? rest : { ...rest, status: status ?? null };
       };
       return !jsonEqual(strip(a), strip(b));
     }
   }
+}
+
+function withoutTimes(fields: JsonValue | undefined): JsonValue {
+  if (!Array.isArray(fields)) return null;
+  return fields.map((f) => (isJsonObject(f) ? { ...f, time: null } : f));
 }
 
 /** Equality that ignores what every write changes anyway (resourceVersion, managedFields). */
@@ -203,7 +208,12 @@ export function commitObject(
   // Stored objects carry the storage version; reads convert (CRD conversion strategy None).
   next['apiVersion'] = groupVersion(rt.group, rt.storageVersion);
   const candidate = next as KubeObject;
-  if (old && sameContent(candidate, old) && jsonEqual(meta['managedFields'], old.metadata['managedFields']))
+  // A write that changes nothing (not even who owns what) is a no-op: no new resourceVersion, no event.
+  if (
+    old &&
+    sameContent(candidate, old) &&
+    jsonEqual(withoutTimes(meta['managedFields']), withoutTimes(old.metadata['managedFields']))
+  )
     return { object: old, created: false };
   const finalizers = meta['finalizers'];
   const releasing =

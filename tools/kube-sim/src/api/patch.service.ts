@@ -48,7 +48,13 @@ export function patchTypeOf(contentType: string, builtin: boolean): PatchType {
 
 function parseBody(raw: string, type: PatchType): unknown {
   try {
-    return type === 'apply' ? parseYaml(raw) : JSON.parse(raw);
+    if (type !== 'apply') return JSON.parse(raw);
+    // Apply bodies are YAML, but clients almost always send JSON (which is YAML): try that fast path first.
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return parseYaml(raw);
+    }
   } catch (err) {
     throw badRequest(`error decoding patch: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -92,6 +92,8 @@ export function serverSideApply(
         conflicts.push({ entry, path });
     }
   }
+  // structured-merge-diff reports conflicts in path order.
+  conflicts.sort((a, b) => (formatFieldPath(a.path) < formatFieldPath(b.path) ? -1 : 1));
   if (conflicts.length > 0 && !req.force) throw conflictError(conflicts, ref.group, ref.kind, ref.name);
   const taken = new FieldSet();
   for (const c of conflicts) taken.insert(c.path);
