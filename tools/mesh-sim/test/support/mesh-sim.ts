@@ -1,2 +1,3 @@
+export { HeliomeshError } from '@heliomesh/util';
 // The tests use the package's public entry point only.
 export * from '../../src/index.js';
