@@ -19,3 +19,16 @@ export { AuditEventEntity } from './entities/audit-event.entity.js';
 export { TenantEntity } from './entities/tenant.entity.js';
 export { ENTITIES, MIGRATIONS } from './schema.js';
 export { SnakeNamingStrategy } from './snake-naming.strategy.js';
+export { AppliedObjectEntity } from './entities/applied-object.entity.js';
+export { CLUSTER_CONNECTIONS, ClusterEntity, type ClusterConnection } from './entities/cluster.entity.js';
+export { NamespaceClaimEntity } from './entities/namespace-claim.entity.js';
+export {
+  POLICY_STATUSES,
+  PolicyEntity,
+  PolicyRevisionEntity,
+  type PolicyStatus,
+  type PolicyStatusReason,
+} from './entities/policy.entity.js';
+export { ServiceEntity, ServiceVersionEntity, type ServicePortRecord } from './entities/service.entity.js';
+export { OUTBOX_CHANNEL, OutboxRepository, type OutboxMessage } from './outbox/outbox.repository.js';
+export { APP_ROLE, inSystemTx, inTenantTx, PLATFORM_TENANT_ID } from './tenancy/transactions.util.js';

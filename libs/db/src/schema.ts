@@ -1,10 +1,27 @@
 import { ApiTokenEntity } from './entities/api-token.entity.js';
+import { AppliedObjectEntity } from './entities/applied-object.entity.js';
 import { AuditEventEntity } from './entities/audit-event.entity.js';
+import { ClusterEntity } from './entities/cluster.entity.js';
+import { NamespaceClaimEntity } from './entities/namespace-claim.entity.js';
+import { PolicyEntity, PolicyRevisionEntity } from './entities/policy.entity.js';
+import { ServiceEntity, ServiceVersionEntity } from './entities/service.entity.js';
 import { TenantEntity } from './entities/tenant.entity.js';
 import { InitialSchema1764180000000 } from './migrations/1764180000000-initial-schema.migration.js';
+import { TenancyAndPolicies1764190000000 } from './migrations/1764190000000-tenancy-and-policies.migration.js';
 
 /** Explicit lists (no globs): ESM builds and bundlers see every entity and migration. */
-export const ENTITIES = [TenantEntity, ApiTokenEntity, AuditEventEntity];
+export const ENTITIES = [
+  TenantEntity,
+  ApiTokenEntity,
+  AuditEventEntity,
+  ClusterEntity,
+  NamespaceClaimEntity,
+  ServiceEntity,
+  ServiceVersionEntity,
+  PolicyEntity,
+  PolicyRevisionEntity,
+  AppliedObjectEntity,
+];
 
 /** Append only; never edit a migration that has shipped. */
-export const MIGRATIONS = [InitialSchema1764180000000];
+export const MIGRATIONS = [InitialSchema1764180000000, TenancyAndPolicies1764190000000];
