@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { HeliomeshError, errorMessage } from '@heliomesh/util';
 import { InMemoryConfigSource } from '../config/in-memory-config.source.js';
@@ -35,7 +35,7 @@ async function run(opts: RunOptions): Promise<void> {
   const topology = await loadTopologyFile(opts.topology);
   const sim = await startMeshSim({
     topology,
-    kubeconfig: opts.kubeconfig ?? process.env['KUBECONFIG'],
+    kubeconfig: opts.kubeconfig,
     source: opts.inMemory ? new InMemoryConfigSource(simulatedCluster(topology)) : undefined,
     deploy: opts.deploy && !opts.inMemory,
     port: opts.port,
@@ -58,20 +58,35 @@ export function buildCli(): Command {
     .description(
       'Simulated Istio data plane: reads Istio config from Kubernetes, simulates traffic, exports Istio metrics',
     )
-    .option(
-      '--kubeconfig <file>',
-      'kubeconfig of the cluster to read (default: $KUBECONFIG, then ~/.kube/config)',
+    .addOption(
+      new Option('--kubeconfig <file>', 'kubeconfig of the cluster to read (default: ~/.kube/config)').env(
+        'KUBECONFIG',
+      ),
     )
-    .option('--topology <file>', 'topology YAML file', DEMO_TOPOLOGY)
-    .option('--port <port>', '/metrics port (0 = any free port)', number('--port', 0, 65535), DEFAULT_PORT)
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--speed <factor>', 'simulated seconds per second', number('--speed', 0.01, 1000), 1)
-    .option('--seed <n>', 'random seed', number('--seed', 0, 2 ** 32 - 1), 1)
-    .option(
-      '--load-scale <factor>',
-      "multiply every client's requests per second",
-      number('--load-scale', 0, 10_000),
-      1,
+    .addOption(
+      new Option('--topology <file>', 'topology YAML file').env('MESH_SIM_TOPOLOGY').default(DEMO_TOPOLOGY),
+    )
+    .addOption(
+      new Option('--port <port>', '/metrics port (0 = any free port)')
+        .env('MESH_SIM_PORT')
+        .argParser(number('--port', 0, 65535))
+        .default(DEFAULT_PORT),
+    )
+    .addOption(
+      new Option('--host <address>', 'address to listen on').env('MESH_SIM_HOST').default('127.0.0.1'),
+    )
+    .addOption(
+      new Option('--speed <factor>', 'simulated seconds per second')
+        .env('MESH_SIM_SPEED')
+        .argParser(number('--speed', 0.01, 1000))
+        .default(1),
+    )
+    .addOption(new Option('--seed <n>', 'random seed').argParser(number('--seed', 0, 2 ** 32 - 1)).default(1))
+    .addOption(
+      new Option('--load-scale <factor>', "multiply every client's requests per second")
+        .env('MESH_SIM_LOAD_SCALE')
+        .argParser(number('--load-scale', 0, 10_000))
+        .default(1),
     )
     .option('--deploy', "apply the topology's namespaces, Deployments and Services first (server-side apply)")
     .option('--in-memory', 'run without a cluster, with the pods the topology describes')
