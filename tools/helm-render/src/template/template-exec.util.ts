@@ -12,16 +12,25 @@ import type {
   WithNode,
 } from './template-ast.types.js';
 import { FunctionError, TemplateError } from './template-error.util.js';
+import { MAX_TEMPLATE_DEPTH, type ExecEnv } from './template-exec.types.js';
+import {
+  NodeError,
+  NIL_IFACE,
+  argSrc,
+  dig,
+  literalArg,
+  rangeItems,
+  validateArg,
+  type Val,
+} from './template-eval.util.js';
 import {
   GoStruct,
   formatValue,
   goTypeName,
   isGoMap,
   isTrue,
-  kindOf,
   mapGet,
   paramTypeName,
-  sortedKeys,
   type FunctionContext,
   type GoValue,
   type ParamKind,
@@ -34,34 +43,12 @@ import {
  * reading a field of that nil inside the same chain is Go's "nil pointer evaluating" error.
  */
 
-export interface ExecEnv {
-  lookup(name: string): ParsedTemplate | undefined;
-  fn(name: string): TemplateFunction | undefined;
-  /** A copy of the set with `text` parsed as a template named `name` (for Helm's `tpl`). */
-  withParsed(name: string, text: string): { env: ExecEnv; main: ParsedTemplate };
-}
-
-/**
- * Nested template calls allowed. Helm stops `include` recursion at 1000 and Go at 100000; a
- * JavaScript stack holds fewer, and charts nest a handful of helpers, so runaway recursion
- * stops here at 100 with Helm's message.
- */
-export const MAX_TEMPLATE_DEPTH = 100;
-
-/**
- * The nil held by an interface{} slot (a map entry or list element): unlike the untyped nil a
- * pipeline yields, reading a field of it is an error.
- */
-const NIL_IFACE = Symbol('nil interface');
-type Val = GoValue | typeof NIL_IFACE;
 /** No value piped in from a previous command. */
 const MISSING = Symbol('missing');
 type Final = Val | typeof MISSING;
 
 const BREAK = Symbol('break');
 const CONTINUE = Symbol('continue');
-
-const dig = (v: Val): GoValue => (v === NIL_IFACE ? null : v);
 
 export function executeTemplate(env: ExecEnv, tmpl: ParsedTemplate, data: GoValue, depth = 0): string {
   const state = new State(env, tmpl.name, data, depth);
@@ -134,7 +121,7 @@ class State {
     const mark = this.vars.length;
     try {
       const value = this.evalPipeline(dot, node.pipe);
-      const items = this.rangeItems(value, node.pipe.decl.length);
+      const items = this.checked(() => rangeItems(value, node.pipe.decl.length));
       const inner = this.vars.length;
       for (const [index, elem] of items) {
         this.setRangeVars(node.pipe, index, elem);
@@ -150,28 +137,6 @@ class State {
       if (items.length === 0 && node.elseList) this.walk(dot, node.elseList);
     } finally {
       this.vars.length = mark;
-    }
-  }
-
-  private rangeItems(value: GoValue, declCount: number): [GoValue, Val][] {
-    const elem = (v: GoValue | undefined): Val => (v === null || v === undefined ? NIL_IFACE : v);
-    switch (kindOf(value)) {
-      case 'nil':
-        return [];
-      case 'list':
-        return (value as GoValue[]).map((v, i) => [BigInt(i), elem(v)]);
-      case 'map': {
-        const m = value as Record<string, GoValue>;
-        return sortedKeys(m).map((k) => [k, elem(m[k])]);
-      }
-      case 'int': {
-        if (declCount > 1)
-          this.fail(`can't use ${formatValue(value)} to iterate over more than one variable`);
-        const n = Number(value as bigint);
-        return Array.from({ length: Math.max(0, n) }, (_, i) => [BigInt(i), BigInt(i)]);
-      }
-      default:
-        this.fail(`range can't iterate over ${formatValue(value)}`);
     }
   }
 
@@ -419,77 +384,23 @@ class State {
       case 'bool':
       case 'string':
       case 'number':
-        return this.literalArg(kind, arg);
+        return this.checked(() => literalArg(kind, arg));
     }
   }
 
-  private literalArg(
-    kind: ParamKind,
-    arg: Extract<ArgNode, { type: 'bool' | 'string' | 'number' }>,
-  ): GoValue {
-    if (kind === 'any') return arg.value;
-    if (arg.type === 'number' && kind === 'int') {
-      if (arg.isInt) return arg.value;
-      if (Number.isInteger(arg.value)) return BigInt(arg.value);
-      this.fail(`expected integer; found ${arg.text}`);
-    }
-    if (arg.type === 'number' && kind === 'float') return Number(arg.value);
-    if (arg.type === 'string' && kind === 'string') return arg.value;
-    if (arg.type === 'bool' && kind === 'bool') return arg.value;
-    const expected: Partial<Record<ParamKind, string>> = {
-      int: 'integer',
-      float: 'float',
-      string: 'string',
-      bool: 'bool',
-    };
-    const found = argSrc(arg);
-    if (expected[kind]) this.fail(`expected ${expected[kind]}; found ${found}`);
-    this.fail(`can't handle ${found} for arg of type ${paramTypeName(kind)}`);
-  }
-
-  /** Go's validateType: the value must be assignable to the parameter's type. */
   private validate(value: Val, kind: ParamKind): GoValue {
-    if (kind === 'any') return dig(value);
-    if (value === null) {
-      if (kind === 'map' || kind === 'list') return null;
-      this.fail(`invalid value; expected ${paramTypeName(kind)}`);
+    return this.checked(() => validateArg(value, kind));
+  }
+
+  /** Runs a rule of template-eval.util.ts, reporting its NodeError at the current node. */
+  private checked<T>(check: () => T): T {
+    try {
+      return check();
+    } catch (e) {
+      if (e instanceof NodeError) this.fail(e.message);
+      throw e;
     }
-    const actual = value === NIL_IFACE ? 'interface {}' : goTypeName(value);
-    const ok: Record<Exclude<ParamKind, 'any'>, string> = {
-      string: 'string',
-      int: 'int',
-      float: 'float64',
-      bool: 'bool',
-      map: 'map[string]interface {}',
-      list: '[]interface {}',
-    };
-    if (actual !== ok[kind])
-      this.fail(`wrong type for value; expected ${paramTypeName(kind)}; got ${actual}`);
-    return value as GoValue;
   }
 }
 
 const SHORT_CIRCUIT = new Set(['and', 'or']);
-
-function argSrc(arg: ArgNode): string {
-  switch (arg.type) {
-    case 'dot':
-      return '.';
-    case 'nil':
-      return 'nil';
-    case 'bool':
-      return String(arg.value);
-    case 'string':
-      return arg.text;
-    case 'number':
-      return arg.text;
-    case 'identifier':
-      return arg.name;
-    case 'field':
-      return `.${arg.chain.join('.')}`;
-    case 'variable':
-      return [arg.name, ...arg.chain].join('.');
-    case 'pipe':
-      return [`(${arg.pipe.src})`, ...arg.chain].join('.');
-  }
-}

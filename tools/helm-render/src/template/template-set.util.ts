@@ -1,6 +1,7 @@
 import type { ListNode, ParsedTemplate } from './template-ast.types.js';
 import { BUILTIN_FUNCTIONS } from './builtin-functions.util.js';
-import { executeTemplate, type ExecEnv } from './template-exec.util.js';
+import { executeTemplate } from './template-exec.util.js';
+import type { ExecEnv } from './template-exec.types.js';
 import type { GoValue, TemplateFunction } from './go-value.util.js';
 import { parseTemplate } from './template-parser.util.js';
 import { SPRIG_FUNCTIONS } from './sprig-functions.util.js';
