@@ -10,17 +10,18 @@ export class FieldSet {
   self = false;
   readonly children = new Map<string, FieldSet>();
 
-  static fromFieldsV1(json: JsonValue | undefined): FieldSet {
+  /** Parses FieldsV1; a nested `{}` is a leaf member, while an empty root is the empty set. */
+  static fromFieldsV1(json: JsonValue | undefined, root = true): FieldSet {
     const set = new FieldSet();
     if (!isJsonObject(json)) return set;
     const keys = Object.keys(json);
-    if (keys.length === 0) set.self = true;
+    if (keys.length === 0 && !root) set.self = true;
     for (const key of keys) {
       if (key === '.') {
         set.self = true;
         continue;
       }
-      set.children.set(key, FieldSet.fromFieldsV1(json[key]));
+      set.children.set(key, FieldSet.fromFieldsV1(json[key], false));
     }
     return set;
   }

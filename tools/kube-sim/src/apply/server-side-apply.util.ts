@@ -109,8 +109,9 @@ export function serverSideApply(
     (acc, e) => (e.subresource === req.subresource ? acc.union(e.set) : acc),
     new FieldSet(),
   );
-  // Deepest paths first, so removing a list item never shifts a sibling path still to be removed.
-  const toRemove = released.members().sort((a, b) => b.length - a.length);
+  // Shallowest first: a released list item goes as a whole (its key fields are still there to find it
+  // by), and paths under it become no-ops.
+  const toRemove = released.members().sort((a, b) => a.length - b.length);
   for (const path of toRemove) if (!ownedByOthers.hasPrefix(path)) removeAt(merged, path, req.schema);
   const mine: ManagedEntry = {
     manager: req.manager,

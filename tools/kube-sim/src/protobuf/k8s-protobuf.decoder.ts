@@ -33,7 +33,9 @@ function decodeMapEntry(buf: Uint8Array, valueType: 'string' | 'bytes' | 'quanti
 function decodeTime(buf: Uint8Array): JsonValue {
   let seconds = 0;
   for (const [n, v] of readFields(buf)) if (n === 1 && v.wire === 0) seconds = toInt(v.value);
-  return seconds === 0 ? null : nowTimestamp(new Date(seconds * 1000));
+  if (seconds === 0) return null;
+  if (Math.abs(seconds) > 8.64e12) throw new ProtobufError('timestamp out of range');
+  return nowTimestamp(new Date(seconds * 1000));
 }
 
 function decodeIntOrString(buf: Uint8Array): JsonValue {

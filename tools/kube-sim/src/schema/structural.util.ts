@@ -116,6 +116,22 @@ export function applyDefaults(value: JsonValue, node: SchemaNode | undefined): v
       if (!node.properties?.[key]) applyDefaults(v, node.additionalProperties);
 }
 
+const patterns = new Map<string, RegExp | null>();
+
+/** CRD patterns are ECMA-262-ish; one JavaScript cannot compile is skipped rather than failing the write. */
+function compilePattern(source: string): RegExp | undefined {
+  let re = patterns.get(source);
+  if (re === undefined) {
+    try {
+      re = new RegExp(source, 'u');
+    } catch {
+      re = null;
+    }
+    patterns.set(source, re);
+  }
+  return re ?? undefined;
+}
+
 function validateScalar(value: JsonValue, node: SchemaNode, path: string, errors: FieldError[]): void {
   const inBody = (detail: string) => fieldInvalid(path, value, `${path} in body ${detail}`);
   if (node.enum && !node.enum.some((e) => jsonEqual(e as JsonValue, value)))
