@@ -141,8 +141,8 @@ function validateScalar(value: JsonValue, node: SchemaNode, path: string, errors
       message: `${formatGoValue(value)}: supported values: ${node.enum.map((e) => formatGoValue(e)).join(', ')}`,
     });
   if (typeof value === 'string') {
-    if (node.pattern !== undefined && !new RegExp(node.pattern, 'u').test(value))
-      errors.push(inBody(`should match '${node.pattern}'`));
+    const pattern = node.pattern === undefined ? undefined : compilePattern(node.pattern);
+    if (pattern && !pattern.test(value)) errors.push(inBody(`should match '${node.pattern}'`));
     if (node.maxLength !== undefined && value.length > node.maxLength)
       errors.push({
         field: path,
