@@ -29,6 +29,8 @@ interface Attempt extends RouterResult {
   local: boolean;
   /** No response at all: a reset or a timeout. */
   noResponse: boolean;
+  /** The connection failed before the request was sent (reset-before-request applies). */
+  beforeRequest: boolean;
   /** The cut came from the route's global timeout. */
   globalTimeout: boolean;
 }
@@ -36,7 +38,15 @@ interface Attempt extends RouterResult {
 /** §2.4: no candidate host (none, or all ejected) is 503 "no healthy upstream" with UH. */
 function uh(protocol: ClusterInfo['protocol']): Attempt {
   const r = localReply(503, Flag.UH, protocol, 0, 19);
-  return { ...r, host: undefined, mtls: false, local: true, noResponse: false, globalTimeout: false };
+  return {
+    ...r,
+    host: undefined,
+    mtls: false,
+    local: true,
+    noResponse: false,
+    beforeRequest: false,
+    globalTimeout: false,
+  };
 }
 
 /**
@@ -63,7 +73,7 @@ export function routeRequest(
     now += res.durationMs;
     if (res.local) return finish(res, start, now);
     const retriable = res.noResponse
-      ? isRetriableReset(retry, false)
+      ? isRetriableReset(retry, res.beforeRequest)
       : isRetriableResponse(retry, res.code, res.grpcStatus, res.rateLimited);
     if (!retriable) return finish(res, start, now);
     if (attempt >= retry.attempts) return finish({ ...res, flags: res.flags | Flag.URX }, start, now);
@@ -182,6 +192,7 @@ function attemptOnce(
       mtls: false,
       local: true,
       noResponse: false,
+      beforeRequest: false,
       globalTimeout: false,
     };
   }
@@ -193,7 +204,15 @@ function attemptOnce(
     rt.recordOutcome(idx, begin + hop, 503, 'local-connect', cluster.policy.outlier);
     ctx.counters.refusedConnections++;
     const r = localReply(503, Flag.UC, cluster.protocol, begin - start + hop, 95);
-    return { ...r, host, mtls: false, local: false, noResponse: true, globalTimeout: false };
+    return {
+      ...r,
+      host,
+      mtls: false,
+      local: false,
+      noResponse: true,
+      beforeRequest: true,
+      globalTimeout: false,
+    };
   }
   const call: InboundCall = {
     server: host,
@@ -230,7 +249,15 @@ function attemptOnce(
     rt.release(idx, start + limit, limits, http1);
     rt.recordOutcome(idx, start + limit, 504, 'local-timeout', cluster.policy.outlier);
     const r = localReply(504, Flag.UT, cluster.protocol, limit, 24);
-    return { ...r, host, mtls, local: false, noResponse: true, globalTimeout: limit < perTry };
+    return {
+      ...r,
+      host,
+      mtls,
+      local: false,
+      noResponse: true,
+      beforeRequest: false,
+      globalTimeout: limit < perTry,
+    };
   }
   // §1.5 telemetry: one reporter="destination" sample per attempt.
   ctx.metrics.record(
@@ -259,6 +286,7 @@ function attemptOnce(
     mtls,
     local: false,
     noResponse: false,
+    beforeRequest: false,
     globalTimeout: false,
   };
 }

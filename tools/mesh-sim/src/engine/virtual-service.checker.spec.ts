@@ -90,6 +90,15 @@ describe('VirtualService validation (istio-semantics §1.9)', () => {
     expect(fault({ abort: { grpcStatus: 'UNAVAILABLE', percentage: { value: 10 } } })).toBeUndefined();
   });
 
+  it('rejects setting the authority in two places', () => {
+    expect(
+      problems({
+        hosts: ['r'],
+        http: [{ route, rewrite: { authority: 'a' }, headers: { request: { set: { host: 'b' } } } }],
+      })[0],
+    ).toMatch(/either with rewrite.authority/);
+  });
+
   it('rejects bad redirects, direct responses and matches', () => {
     expect(problems({ hosts: ['r'], http: [{ redirect: { redirectCode: 305 } }] })[0]).toMatch(/301, 302/);
     expect(problems({ hosts: ['r'], http: [{ directResponse: { status: 100 } }] })[0]).toMatch(

@@ -217,6 +217,16 @@ function responseProblems(route: HttpRoute, path: ReadonlyArray<string | number>
   if (d && (d.body?.string ?? d.body?.bytes ?? '').length > MAX_DIRECT_BODY) {
     problems.push({ path: [...path, 'directResponse', 'body'], message: 'body must not exceed 1 MB' });
   }
+  const setsHost = [
+    route.headers?.request?.set,
+    ...(route.route ?? []).map((d) => d.headers?.request?.set),
+  ].some((set) => set?.['host'] !== undefined || set?.[':authority'] !== undefined);
+  if (route.rewrite?.authority !== undefined && setsHost) {
+    problems.push({
+      path: [...path, 'rewrite', 'authority'],
+      message: 'set the authority either with rewrite.authority or with headers.request.set[host], not both',
+    });
+  }
   if (route.rewrite?.uri !== undefined && route.rewrite.uriRegexRewrite) {
     problems.push({ path: [...path, 'rewrite'], message: 'uri and uriRegexRewrite are exclusive' });
   }
