@@ -13,6 +13,18 @@ export interface CheckContext {
   policies: readonly StoredPolicy[];
   model: HostModel;
   routes: readonly ResolvedRoute[];
+  /** `policies` grouped by kind, built once per host (every checker filters by kind). */
+  byKind: ReadonlyMap<PolicyKind, readonly StoredPolicy[]>;
+}
+
+export function groupByKind(policies: readonly StoredPolicy[]): Map<PolicyKind, StoredPolicy[]> {
+  const out = new Map<PolicyKind, StoredPolicy[]>();
+  for (const p of policies) {
+    const list = out.get(p.kind);
+    if (list) list.push(p);
+    else out.set(p.kind, [p]);
+  }
+  return out;
 }
 
 /** One rule of the validation catalogue: its definition and the test that finds it. */
@@ -29,7 +41,7 @@ export function defineChecker(
 }
 
 export function policiesOf<K extends PolicyKind>(ctx: CheckContext, kind: K): StoredPolicyOf<K>[] {
-  return ctx.policies.filter((p) => p.kind === kind) as unknown as StoredPolicyOf<K>[];
+  return (ctx.byKind.get(kind) ?? []) as unknown as StoredPolicyOf<K>[];
 }
 
 /** A finding draft pointing into one policy. */

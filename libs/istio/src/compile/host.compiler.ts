@@ -1,6 +1,6 @@
 import type { StoredPolicy } from '@heliomesh/policy';
 import { assertUnreachable, errorMessage, formatJsonPath } from '@heliomesh/util';
-import type { CheckContext } from '../checks/check.types.js';
+import { groupByKind, type CheckContext } from '../checks/check.types.js';
 import { CHECKERS, COMPILER_DEFINITIONS } from '../checks/catalogue.util.js';
 import type { CheckDefinition, Finding, FindingDraft } from '../checks/finding.types.js';
 import { compileAuthorizationPolicy } from '../emit/authorization-policy.compiler.js';
@@ -123,7 +123,7 @@ function compileChecked(
   }
   const model = buildHostModel(unit, valid);
   const routes = resolveRoutes(model);
-  const ctx: CheckContext = { unit, index, policies: valid, model, routes };
+  const ctx: CheckContext = { unit, index, policies: valid, model, routes, byKind: groupByKind(valid) };
   for (const checker of CHECKERS)
     for (const draft of checker.check(ctx)) findings.push(toFinding(checker.definition, draft, unit.host));
   const emitted = emitObjects(model, index, routes);

@@ -40,10 +40,10 @@ export function compileDestinationRule(model: HostModel, tenant: string): EmitRe
   const subsets = versions.map((version, i) => {
     explain.push(explainFromService(ref, ['spec', 'subsets', i], `version ${version.name} of the service`));
     const own = model.destination.subsets.get(version.name)?.claims;
-    const subset: NonNullable<DestinationRule['spec']['subsets']>[number] = {
-      name: version.name,
-      labels: { ...version.labels },
-    };
+    // Keys in sorted order (labels, name, trafficPolicy): specs are built sorted, not deep-copied.
+    const labels: Record<string, string> = {};
+    for (const key of Object.keys(version.labels).sort()) labels[key] = version.labels[key]!;
+    const subset: NonNullable<DestinationRule['spec']['subsets']>[number] = { labels, name: version.name };
     if (own && own.size > 0) {
       const touched = new Set([...own.keys()].map(blockOf));
       const merged = new Map<string, Claim>();
@@ -72,7 +72,7 @@ export function compileDestinationRule(model: HostModel, tenant: string): EmitRe
     apiVersion: 'networking.istio.io/v1',
     kind: 'DestinationRule',
     metadata: objectMeta(ref.name, service.namespace, tenant, service.name, sources),
-    spec: sortKeysDeep(spec),
+    spec,
   };
   return { object, explain };
 }
@@ -103,7 +103,7 @@ function buildPolicy(
     setPath(target, rest, claim.value);
     explain.push(explainFrom(ref, [...at, block!, ...rest], claim.source, note));
   }
-  return out;
+  return sortKeysDeep(out);
 }
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

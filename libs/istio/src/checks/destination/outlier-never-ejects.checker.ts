@@ -31,8 +31,14 @@ export const outlierNeverEjectsChecker = defineChecker(
   ({ model }) => {
     const top = model.destination.top.claims;
     const out: FindingDraft[] = [];
+    if (
+      !firstOutlierSource(top) &&
+      ![...model.destination.subsets.values()].some((s) => firstOutlierSource(s.claims))
+    )
+      return out;
+    const none = new Map<string, Claim>();
     for (const version of model.service.versions) {
-      const own = model.destination.subsets.get(version.name)?.claims ?? new Map<string, Claim>();
+      const own = model.destination.subsets.get(version.name)?.claims ?? none;
       const source = firstOutlierSource(own) ?? firstOutlierSource(top);
       if (!source || version.pods <= 0) continue;
       const max = (
