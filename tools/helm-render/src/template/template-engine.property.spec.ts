@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { quoteGo, sprintf } from './go-fmt.util.js';
-import { unquoteGo } from './go-literal.util.js';
+import { parseGoNumber, unquoteGo } from './go-literal.util.js';
+import { TemplateError } from './template-error.util.js';
 import { compareGoStrings, type GoMap, type GoValue } from './go-value.util.js';
 import { parseGoYaml } from './go-yaml-parse.util.js';
 import { goYamlKeyLess, marshalGoYaml } from './go-yaml.util.js';
@@ -117,7 +118,112 @@ const jsonValue = fc.letrec((tie) => ({
   ),
 })).value as fc.Arbitrary<GoValue>;
 
+/** Template-like text: text and actions whose words are keywords, functions, fields and literals. */
+const actionWord = fc.oneof(
+  fc.constantFrom(
+    'if',
+    'else',
+    'end',
+    'range',
+    'with',
+    'define "d"',
+    'template "d"',
+    'block "d" .',
+    'break',
+    'continue',
+  ),
+  fc.constantFrom(
+    'quote',
+    'default 1',
+    'include "d" .',
+    'printf "%v"',
+    'eq 1',
+    'and',
+    'or',
+    'not',
+    'len',
+    'index',
+    'toYaml',
+  ),
+  fc.constantFrom(
+    'nindent 2',
+    'required "x"',
+    'list',
+    'dict "k"',
+    'tpl',
+    'int',
+    'add 1',
+    'fail "f"',
+    'hasKey',
+    'empty',
+    'trunc 3',
+  ),
+  fc.constantFrom(
+    '.',
+    '.a',
+    '.a.b',
+    '.x',
+    '.x.y',
+    '$',
+    '$.a',
+    '$v',
+    '$i',
+    'nil',
+    'true',
+    '1',
+    '-2',
+    '1.5',
+    '"s"',
+    '`r`',
+    "'c'",
+  ),
+  fc.constantFrom('|', '(', ')', '$v :=', '$i, $v :=', '$v =', ','),
+);
+const action = fc
+  .tuple(fc.boolean(), fc.array(actionWord, { minLength: 1, maxLength: 6 }), fc.boolean())
+  .map(([left, words, right]) => `{{${left ? '- ' : ''}${words.join(' ')}${right ? ' -' : ''}}}`);
+const templateSoup = fc
+  .array(fc.oneof(action, action, fc.constantFrom('x', ' ', '\n', '{{/* c */}}', '}}', '{{')), {
+    maxLength: 12,
+  })
+  .map((parts) => parts.join(''));
+
 describe('template engine properties', () => {
+  it('either renders any text or rejects it with a TemplateError, never anything else', () => {
+    fc.assert(
+      fc.property(
+        templateSoup,
+        fc.constantFrom<GoValue>({}, { a: { b: [1, 'x'] }, x: null }, null),
+        (text, data) => {
+          try {
+            render(text, data);
+          } catch (e) {
+            expect(e).toBeInstanceOf(TemplateError);
+            expect((e as TemplateError).message).toMatch(
+              /^(template: t:\d+|execution error at \(t:\d+:\d+\))/,
+            );
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads integer literals as Go ints and the rest as float64', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), (n) => {
+        expect(parseGoNumber(String(n))).toEqual({ value: n, isInt: true });
+        expect(parseGoNumber(`0x${n < 0n ? '' : n.toString(16)}`)?.isInt ?? true).toBe(true);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (d) => {
+        const text = Math.abs(d).toExponential();
+        expect(parseGoNumber(text)).toEqual({ value: Number(text), isInt: false });
+      }),
+    );
+  });
+
   it('copies text without actions unchanged', () => {
     fc.assert(
       fc.property(
