@@ -33,6 +33,37 @@ describe('SeriesWindowStore', () => {
     expect(store.sampleCount).toBe(3);
   });
 
+  it('past a large cap drops the oldest 1 % in one go', () => {
+    const store = new SeriesWindowStore({ maxSeries: 1000 });
+    store.append(
+      't',
+      Array.from({ length: 1000 }, (_, i) => s(`m${i}`, 1)),
+      1000,
+    );
+    store.append(
+      't',
+      Array.from({ length: 500 }, (_, i) => s(`m${i}`, 2)),
+      2000,
+    );
+    expect(store.append('t', [s('new', 1)], 3000).evicted).toBe(11);
+    expect(store.seriesCount).toBe(990);
+    // The series updated at 2000 and the new one survive; among the oldest, the first created go.
+    expect([...store.seriesNamed('m0')]).toHaveLength(1);
+    expect([...store.seriesNamed('m500')]).toHaveLength(0);
+    expect([...store.seriesNamed('m510')]).toHaveLength(0);
+    expect([...store.seriesNamed('m511')]).toHaveLength(1);
+    expect([...store.seriesNamed('new')]).toHaveLength(1);
+  });
+
+  it('does not keep the scrape text alive through label strings', () => {
+    const store = new SeriesWindowStore();
+    const labels = { a: 'x'.repeat(50) };
+    store.append('t', [s('m', 1, labels)], 1000);
+    const [series] = [...store.seriesNamed('m')];
+    expect(series!.labels).toEqual(labels);
+    expect(series!.labels).not.toBe(labels);
+  });
+
   it('keeps at most maxSamplesPerSeries samples, dropping the oldest', () => {
     const store = new SeriesWindowStore({ maxSamplesPerSeries: 3 });
     for (let i = 0; i < 100; i++) store.append('t', [s('m', i)], i * 1000);

@@ -12,7 +12,7 @@ export interface StoredSeries {
 }
 
 export interface SeriesWindowOptions {
-  /** Most series kept; past it the least recently updated series is dropped. Default 200,000. */
+  /** Most series kept; past it the least recently updated are dropped (down to 99 %). Default 200,000. */
   maxSeries?: number;
   /** Most samples kept per series; past it the oldest is dropped. Default 240. */
   maxSamplesPerSeries?: number;
@@ -53,7 +53,6 @@ export class SeriesWindowStore {
   readonly maxSeries: number;
   readonly maxSamplesPerSeries: number;
   readonly retentionMs: number;
-  /** Insertion order is update order: the first entry is the least recently updated series. */
   private readonly byKey = new Map<string, StoredSeries>();
   private readonly byName = new Map<string, Map<string, StoredSeries>>();
   private samples = 0;
@@ -83,15 +82,10 @@ export class SeriesWindowStore {
           stats.outOfOrder++;
           continue;
         }
-        this.byKey.delete(key);
       } else {
-        s = { name: sample.name, labels: sample.labels, target, times: [], values: [], head: 0 };
-        let named = this.byName.get(sample.name);
-        if (!named) this.byName.set(sample.name, (named = new Map()));
-        named.set(key, s);
+        s = this.create(key, target, sample);
         stats.created++;
       }
-      this.byKey.set(key, s);
       s.times.push(atMs);
       s.values.push(sample.value);
       this.samples++;
@@ -102,11 +96,33 @@ export class SeriesWindowStore {
         compact(s);
       }
     }
-    while (this.byKey.size > this.maxSeries) {
-      this.evict(this.byKey.keys().next().value!);
-      stats.evicted++;
-    }
+    if (this.byKey.size > this.maxSeries) stats.evicted = this.evictOldest();
     return stats;
+  }
+
+  private create(key: string, target: string, sample: ExpositionSample): StoredSeries {
+    // A copy, so the series does not pin the whole scrape body its label strings were sliced from.
+    const labels = JSON.parse(JSON.stringify(sample.labels)) as Record<string, string>;
+    const s: StoredSeries = { name: sample.name, labels, target, times: [], values: [], head: 0 };
+    this.byKey.set(key, s);
+    let named = this.byName.get(sample.name);
+    if (!named) this.byName.set(sample.name, (named = new Map()));
+    named.set(key, s);
+    return s;
+  }
+
+  /**
+   * Drops the least recently updated series down to 99 % of the cap (to the cap itself below
+   * 100): one sort per overflow instead of bookkeeping on every sample.
+   */
+  private evictOldest(): number {
+    const target = this.maxSeries - Math.floor(this.maxSeries * 0.01);
+    const last = (s: StoredSeries) =>
+      s.times.length > s.head ? s.times[s.times.length - 1]! : Number.NEGATIVE_INFINITY;
+    const byAge = [...this.byKey].sort((a, b) => last(a[1]) - last(b[1]));
+    const excess = this.byKey.size - target;
+    for (let i = 0; i < excess; i++) this.evict(byAge[i]![0]);
+    return excess;
   }
 
   private evict(key: string): void {

@@ -10,6 +10,7 @@ import {
   printPrometheusText,
   type ExpositionSample,
 } from '@heliomesh/metrics';
+import { loadavg } from 'node:os';
 import { formatTable, measure } from '../bench.util.js';
 
 const ENVOY_BUCKETS = [
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
     ]),
   );
   console.log(
-    `\nwindow: ${collector.store.seriesCount} series, ${collector.store.sampleCount} samples, heap ${heapMb.toFixed(0)} MiB`,
+    `\nwindow: ${collector.store.seriesCount} series, ${collector.store.sampleCount} samples, heap ${heapMb.toFixed(0)} MiB; load average ${loadavg()[0]!.toFixed(1)}`,
   );
 }
 
