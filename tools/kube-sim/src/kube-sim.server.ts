@@ -97,19 +97,24 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-/**
- * Starts the Kubernetes API sandbox: an HTTP server speaking the kube-apiserver protocol (see
- * tools/kube-sim/README.md for what is emulated), seeded with the usual namespaces and the Istio CRDs.
- */
-export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSim> {
-  const host = options.host ?? '127.0.0.1';
+/** The API machinery without HTTP: store, registry, use cases and (optionally) controllers. */
+function buildCore(options: KubeSimOptions): {
+  deps: ApiDeps;
+  objects: ObjectService;
+  controllers: ControllerManager;
+} {
   const store = new ObjectStore(options.watchHistory ?? 50_000);
   const registry = new ResourceRegistry();
   registry.addCustomValidator((obj, group, version) => validateIstioObject(obj, `${group}/${version}`));
   const faults = new FaultInjector(options.faults);
-  const allocateClusterIp = clusterIpAllocator();
-  const deps: ApiDeps = { store, registry, strategyContext: { allocateClusterIp }, faults };
+  const deps: ApiDeps = {
+    store,
+    registry,
+    strategyContext: { allocateClusterIp: clusterIpAllocator() },
+    faults,
+  };
   const objects = new ObjectService(deps);
+  // Controllers write through the same use cases, but injected faults are for clients only.
   const systemDeps: ApiDeps = { ...deps, faults: { takeFailNextUpdate: () => false } };
   const client = new SystemClient(systemDeps, new ObjectService(systemDeps));
   syncCrds(store, registry);
@@ -127,8 +132,27 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     );
   const controllers = new ControllerManager(store, reconcilers);
   seed(objects, deps, options.istio !== false);
+  return { deps, objects, controllers };
+}
 
-  const watches = new WatchHub(store, options.bookmarkIntervalMs ?? 60_000);
+function trackSockets(server: Server): Set<Socket> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  return sockets;
+}
+
+/**
+ * Starts the Kubernetes API sandbox: an HTTP server speaking the kube-apiserver protocol (see
+ * tools/kube-sim/README.md for what is emulated), seeded with the usual namespaces and the Istio CRDs.
+ */
+export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSim> {
+  const host = options.host ?? '127.0.0.1';
+  const { deps, objects, controllers } = buildCore(options);
+  const faults = deps.faults as FaultInjector;
+  const watches = new WatchHub(deps.store, options.bookmarkIntervalMs ?? 60_000);
   const stats = new RequestStats(20_000);
   const hanging = new Set<ServerResponse>();
   let address = '';
@@ -138,25 +162,19 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     patches: new PatchService(deps, objects),
     scales: new ScaleService(deps, objects),
     watches,
-    openapi: new OpenApiDocs(registry),
+    openapi: new OpenApiDocs(deps.registry),
     faults,
     stats,
     hanging,
     serverAddress: () => address,
   };
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => void routeRequest(routerDeps, req, res));
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
+  const sockets = trackSockets(server);
   const port = await listen(server, options.port ?? 0, host);
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  address = `${urlHost}:${port}`;
+  address = `${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
   const url = `http://${address}`;
   const kubeconfig = kubeconfigYaml(url);
   if (options.kubeconfigOut) writeFileSync(options.kubeconfigOut, kubeconfig, { mode: 0o600 });
-
   return {
     url,
     port,
@@ -166,9 +184,9 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     stats: () => stats.stats(),
     requestLog: () => stats.requests(),
     resetStats: () => stats.reset(),
-    compactHistory: () => store.compact(),
+    compactHistory: () => deps.store.compact(),
     closeWatches: () => watches.closeAll(),
-    resourceVersion: () => store.currentRv,
+    resourceVersion: () => deps.store.currentRv,
     stop: async () => {
       controllers.stop();
       watches.closeAll();

@@ -174,6 +174,13 @@ describe('object metadata and writes', () => {
     expect(Object.keys(warn.body as object).sort()).toEqual(['apiVersion', 'data', 'kind', 'metadata']);
     const ignore = await api.post(`/api/v1/namespaces/${ns}/configmaps?fieldValidation=Ignore`, body('i'));
     expect(ignore.headers.get('warning')).toBeNull();
+    const withNulls = await api.post(`/api/v1/namespaces/${ns}/pods?fieldValidation=Strict`, {
+      metadata: { name: 'nulls', creationTimestamp: null },
+      spec: { containers: [{ name: 'c', image: 'i', resources: {} }], nodeSelector: null },
+      status: {},
+    });
+    expect(withNulls.status).toBe(201);
+    expect((withNulls.body as Obj).spec!['nodeSelector']).toBeUndefined();
     const wrongType = await api.post(`/apis/apps/v1/namespaces/${ns}/deployments`, {
       metadata: { name: 'typed' },
       spec: { replicas: 'three' },

@@ -60,6 +60,42 @@ function parseBody(raw: string, type: PatchType): unknown {
   }
 }
 
+/** What an apply request must satisfy before anything is merged (fieldManager, TypeMeta, name). */
+function checkApplyConfig(target: Target, body: unknown, opts: WriteOptions): JsonObject {
+  if (!opts.fieldManager)
+    throw new KubeStatusError(
+      422,
+      'Invalid',
+      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+      {
+        group: 'meta.k8s.io',
+        kind: 'PatchOptions',
+        causes: [
+          {
+            reason: 'FieldValueRequired',
+            message: 'Required value: is required for apply patch',
+            field: 'fieldManager',
+          },
+        ],
+      },
+    );
+  if (!isJsonObject(body as JsonValue))
+    throw badRequest('error decoding YAML: apply patch body must be an object');
+  const config = body as JsonObject;
+  const gv = groupVersion(target.rt.group, target.version);
+  if (config['apiVersion'] !== gv || (config['kind'] !== target.rt.kind && target.subresource !== 'scale'))
+    throw badRequest(
+      `the API version in the data (${String(config['apiVersion'] ?? '')}) does not match the expected API version (${gv})`,
+    );
+  const meta = metaOf(config);
+  if (meta['name'] !== target.name)
+    throw badRequest(
+      `the name of the object (${String(meta['name'] ?? '')}) does not match the name on the URL (${target.name})`,
+    );
+  if (meta['managedFields'] !== undefined) throw badRequest('metadata.managedFields must be nil');
+  return config;
+}
+
 export interface PatchRequest {
   type: PatchType;
   raw: string;
@@ -135,37 +171,8 @@ export class PatchService {
   }
 
   private apply(target: Target, body: unknown, force: boolean, opts: WriteOptions): CommitResult {
-    if (!opts.fieldManager || opts.fieldManager === 'unknown-apply')
-      throw new KubeStatusError(
-        422,
-        'Invalid',
-        'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
-        {
-          group: 'meta.k8s.io',
-          kind: 'PatchOptions',
-          causes: [
-            {
-              reason: 'FieldValueRequired',
-              message: 'Required value: is required for apply patch',
-              field: 'fieldManager',
-            },
-          ],
-        },
-      );
-    if (!isJsonObject(body as JsonValue))
-      throw badRequest('error decoding YAML: apply patch body must be an object');
-    const config = body as JsonObject;
+    const config = checkApplyConfig(target, body, opts);
     const gv = groupVersion(target.rt.group, target.version);
-    if (config['apiVersion'] !== gv || (config['kind'] !== target.rt.kind && target.subresource !== 'scale'))
-      throw badRequest(
-        `the API version in the data (${String(config['apiVersion'] ?? '')}) does not match the expected API version (${gv})`,
-      );
-    const meta = metaOf(config);
-    if (meta['name'] !== target.name)
-      throw badRequest(
-        `the name of the object (${String(meta['name'] ?? '')}) does not match the name on the URL (${target.name})`,
-      );
-    if (meta['managedFields'] !== undefined) throw badRequest('metadata.managedFields must be nil');
     const cleaned = decodeObject(target, config, opts);
     const old = this.deps.store.get(target.rt.key, target.namespace || undefined, target.name);
     if (old) this.objects.checkPreconditions(target, old, metaOf(cleaned), false);
@@ -190,6 +197,7 @@ export class PatchService {
     const mergedMeta = metaOf(result.object);
     delete mergedMeta['managedFields'];
     if (!old) {
+      // Apply creates, unless the configuration insists on a resourceVersion (which cannot exist yet).
       const rv = metaOf(cleaned)['resourceVersion'];
       if (typeof rv === 'string' && rv !== '') throw notFound(ref(target));
       delete mergedMeta['resourceVersion'];

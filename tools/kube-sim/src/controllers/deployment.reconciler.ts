@@ -28,6 +28,40 @@ function maxUnavailable(d: KubeObject, desired: number): number {
   return getPath(d, ['spec', 'strategy', 'type']) === 'Recreate' ? desired : Math.floor(desired / 4);
 }
 
+/** Available and Progressing, as `kubectl rollout status` and `kubectl wait` read them. */
+function deploymentConditions(
+  live: KubeObject,
+  desired: number,
+  counts: { replicas: number; available: number; updated: number },
+  rsName: string,
+): JsonObject[] {
+  const now = nowTimestamp();
+  const minAvailable = counts.available >= desired - maxUnavailable(live, desired);
+  const complete = counts.updated === desired && counts.replicas === desired && counts.available === desired;
+  return mergeConditions(getPath(live, ['status', 'conditions']), [
+    {
+      type: 'Available',
+      status: minAvailable ? 'True' : 'False',
+      lastUpdateTime: now,
+      lastTransitionTime: now,
+      reason: minAvailable ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+      message: minAvailable
+        ? 'Deployment has minimum availability.'
+        : 'Deployment does not have minimum availability.',
+    },
+    {
+      type: 'Progressing',
+      status: 'True',
+      lastUpdateTime: now,
+      lastTransitionTime: now,
+      reason: complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
+      message: complete
+        ? `ReplicaSet "${rsName}" has successfully progressed.`
+        : `ReplicaSet "${rsName}" is progressing.`,
+    },
+  ]);
+}
+
 /**
  * A compressed Deployment controller: one ReplicaSet per pod template (named by pod-template-hash),
  * the new one scaled to `spec.replicas`, old ones scaled to zero once the new one is available, old
@@ -55,10 +89,18 @@ export class DeploymentReconciler implements Reconciler {
     const owned = this.client.list(rsKey, ns).filter((rs) => controllerOf(rs)?.uid === d.metadata.uid);
     const desired = num(getPath(d, ['spec', 'replicas']), 1);
     let current = owned.find((rs) => labelsOf(rs, ['metadata', 'labels'])['pod-template-hash'] === hash);
-    const revision = Math.max(0, ...owned.map(revisionOf)) + (current ? 0 : 1);
+    const latest = Math.max(0, ...owned.map(revisionOf));
     if (!current) {
-      current = this.createReplicaSet(d, template, hash, desired, revision);
+      current = this.createReplicaSet(d, template, hash, desired, latest + 1);
       if (!current) return;
+    } else if (revisionOf(current) < latest) {
+      // A rollback to an older template reuses its ReplicaSet, which becomes the newest revision.
+      const annotations = {
+        ...labelsOf(current, ['metadata', 'annotations']),
+        [revisionAnnotation]: String(latest + 1),
+      };
+      this.client.update(rsKey, { ...current, metadata: { ...current.metadata, annotations } }, manager);
+      return;
     } else if (
       num(getPath(current, ['spec', 'replicas'])) !== desired &&
       getPath(d, ['spec', 'paused']) !== true
@@ -137,32 +179,12 @@ export class DeploymentReconciler implements Reconciler {
     const ready = sum(['status', 'readyReplicas']);
     const available = sum(['status', 'availableReplicas']);
     const updated = num(getPath(current, ['status', 'replicas']));
-    const now = nowTimestamp();
-    const minAvailable = available >= desired - maxUnavailable(live, desired);
-    const complete = updated === desired && replicas === desired && available === desired;
-    const rsName = current.metadata.name;
-    const conditions = mergeConditions(getPath(live, ['status', 'conditions']), [
-      {
-        type: 'Available',
-        status: minAvailable ? 'True' : 'False',
-        lastUpdateTime: now,
-        lastTransitionTime: now,
-        reason: minAvailable ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
-        message: minAvailable
-          ? 'Deployment has minimum availability.'
-          : 'Deployment does not have minimum availability.',
-      },
-      {
-        type: 'Progressing',
-        status: 'True',
-        lastUpdateTime: now,
-        lastTransitionTime: now,
-        reason: complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
-        message: complete
-          ? `ReplicaSet "${rsName}" has successfully progressed.`
-          : `ReplicaSet "${rsName}" is progressing.`,
-      },
-    ]);
+    const conditions = deploymentConditions(
+      live,
+      desired,
+      { replicas, available, updated },
+      current.metadata.name,
+    );
     const status: JsonObject = {
       observedGeneration: num(live.metadata['generation'], 1),
       replicas,

@@ -121,48 +121,17 @@ export async function handleResource(
   if (!verb) throw methodNotAllowed(req.method ?? '', p.resource);
   const table = tableRequest(neg, q);
   switch (verb) {
-    case 'get': {
-      if (target.subresource === 'scale') sendJson(res, 200, s.scales.get(target));
-      else {
-        const obj = s.objects.get(target);
-        if (table)
-          sendJson(
-            res,
-            200,
-            toTable(target.rt, target.version, [obj], table, {
-              resourceVersion: obj.metadata.resourceVersion,
-            }),
-            { contentType: tableType(table) },
-          );
-        else sendJson(res, 200, obj);
-      }
+    case 'get':
+      serveGet(s, res, target, table);
       return 0;
-    }
-    case 'list': {
-      const selectors = parseSelectors(target.rt, q.get('labelSelector'), q.get('fieldSelector'));
-      const result = listObjects(s.deps, target, {
-        selectors,
-        limit: intParam(q, 'limit'),
-        continueToken: q.get('continue'),
-        resourceVersion: q.get('resourceVersion'),
-        resourceVersionMatch: q.get('resourceVersionMatch'),
-      });
-      const meta: JsonObject = { resourceVersion: result.resourceVersion };
-      if (result.continue) meta['continue'] = result.continue;
-      if (result.remainingItemCount !== undefined) meta['remainingItemCount'] = result.remainingItemCount;
-      if (table)
-        sendJson(res, 200, toTable(target.rt, target.version, result.items, table, meta), {
-          contentType: tableType(table),
-        });
-      else sendJson(res, 200, listBody(target, result.items, meta));
+    case 'list':
+      serveList(s, res, target, q, table);
       return 0;
-    }
-    case 'watch': {
-      const selectors = parseSelectors(target.rt, q.get('labelSelector'), q.get('fieldSelector'));
+    case 'watch':
       s.watches.open(
         {
           target,
-          selectors,
+          selectors: parseSelectors(target.rt, q.get('labelSelector'), q.get('fieldSelector')),
           resourceVersion: q.get('resourceVersion'),
           bookmarks: boolParam(q, 'allowWatchBookmarks'),
           sendInitialEvents: boolParam(q, 'sendInitialEvents'),
@@ -172,10 +141,48 @@ export async function handleResource(
         res,
       );
       return 0;
-    }
     default:
       return handleWrite(s, req, res, target, verb, q);
   }
+}
+
+function serveGet(
+  s: ResourceServices,
+  res: ServerResponse,
+  target: Target,
+  table: TableRequest | undefined,
+): void {
+  if (target.subresource === 'scale') return sendJson(res, 200, s.scales.get(target));
+  const obj = s.objects.get(target);
+  if (!table) return sendJson(res, 200, obj);
+  const meta = { resourceVersion: obj.metadata.resourceVersion };
+  sendJson(res, 200, toTable(target.rt, target.version, [obj], table, meta), {
+    contentType: tableType(table),
+  });
+}
+
+function serveList(
+  s: ResourceServices,
+  res: ServerResponse,
+  target: Target,
+  q: URLSearchParams,
+  table: TableRequest | undefined,
+): void {
+  const result = listObjects(s.deps, target, {
+    selectors: parseSelectors(target.rt, q.get('labelSelector'), q.get('fieldSelector')),
+    limit: intParam(q, 'limit'),
+    continueToken: q.get('continue'),
+    resourceVersion: q.get('resourceVersion'),
+    resourceVersionMatch: q.get('resourceVersionMatch'),
+  });
+  const meta: JsonObject = { resourceVersion: result.resourceVersion };
+  if (result.continue) meta['continue'] = result.continue;
+  if (result.remainingItemCount !== undefined) meta['remainingItemCount'] = result.remainingItemCount;
+  if (table)
+    sendJson(res, 200, toTable(target.rt, target.version, result.items, table, meta), {
+      contentType: tableType(table),
+    });
+  else sendJson(res, 200, listBody(target, result.items, meta));
 }
 
 function tableType(t: TableRequest): string {
@@ -225,33 +232,42 @@ function executeWrite(
       if (policy) merged['propagationPolicy'] = policy;
       return s.objects.delete(target, merged, opts);
     }
-    case 'deletecollection': {
-      const selectors = parseSelectors(target.rt, q.get('labelSelector'), q.get('fieldSelector'));
-      const list = listObjects(s.deps, target, {
-        selectors,
-        limit: 0,
-        continueToken: null,
-        resourceVersion: null,
-        resourceVersionMatch: null,
-      });
-      const options = raw.trim() ? parseObjectBody(body, 'application/json') : {};
-      const propagation = s.objects.propagation(
-        isJsonObject(options as JsonValue) ? (options as JsonObject) : {},
-      );
-      const deleted = list.items.map((o) => {
-        const t: Target = { ...target, name: o.metadata.name, namespace: o.metadata.namespace ?? '' };
-        return s.objects.deleteObject(t, s.objects.getStored(t), propagation, opts.dryRun).object;
-      });
-      return {
-        status: 200,
-        body: listBody(target, deleted, { resourceVersion: String(s.deps.store.currentRv) }),
-      };
-    }
+    case 'deletecollection':
+      return deleteCollection(s, target, q, body, opts);
     case 'get':
     case 'list':
     case 'watch':
       throw methodNotAllowed(req.method ?? '', target.rt.plural);
   }
+}
+
+function deleteCollection(
+  s: ResourceServices,
+  target: Target,
+  q: URLSearchParams,
+  body: Buffer,
+  opts: WriteOptions,
+): WriteResult {
+  const selectors = parseSelectors(target.rt, q.get('labelSelector'), q.get('fieldSelector'));
+  const list = listObjects(s.deps, target, {
+    selectors,
+    limit: 0,
+    continueToken: null,
+    resourceVersion: null,
+    resourceVersionMatch: null,
+  });
+  const options = body.length > 0 ? parseObjectBody(body, 'application/json') : {};
+  const propagation = s.objects.propagation(
+    isJsonObject(options as JsonValue) ? (options as JsonObject) : {},
+  );
+  const deleted = list.items.map((o) => {
+    const t: Target = { ...target, name: o.metadata.name, namespace: o.metadata.namespace ?? '' };
+    return s.objects.deleteObject(t, s.objects.getStored(t), propagation, opts.dryRun).object;
+  });
+  return {
+    status: 200,
+    body: listBody(target, deleted, { resourceVersion: String(s.deps.store.currentRv) }),
+  };
 }
 
 /** Reads the body, runs the write synchronously and answers; returns how many stored objects changed. */

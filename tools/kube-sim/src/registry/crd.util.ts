@@ -13,7 +13,12 @@ import { schemaFromJson, validateStructural } from '../schema/structural.util.js
 import { age } from '../table/human-duration.util.js';
 import { evalJsonPath, parseJsonPath } from '../table/jsonpath.util.js';
 import { validateObjectMeta } from '../validation/metadata-validation.util.js';
-import { resourceKey, type PrinterColumn, type ResourceType } from './resource-type.types.js';
+import {
+  resourceKey,
+  type PrinterColumn,
+  type ResourceType,
+  type ScaleSubresource,
+} from './resource-type.types.js';
 import { sortVersions } from './version-order.util.js';
 
 /** Validates a custom resource of one version; Istio kinds plug in their precompiled validators. */
@@ -177,6 +182,18 @@ function selectableFields(version: JsonObject): Record<string, (obj: KubeObject)
   return out;
 }
 
+function scaleOf(scale: JsonValue | undefined): { scale?: ScaleSubresource } {
+  if (!isJsonObject(scale)) return {};
+  const labelSelectorPath = str(scale['labelSelectorPath']);
+  return {
+    scale: {
+      specReplicasPath: str(scale['specReplicasPath']),
+      statusReplicasPath: str(scale['statusReplicasPath']),
+      ...(labelSelectorPath ? { labelSelectorPath } : {}),
+    },
+  };
+}
+
 /** The resource a CRD defines, as the sandbox serves it once the CRD is Established. */
 export function crdResourceType(crd: KubeObject, customValidator?: CustomValidator): ResourceType {
   const spec = isJsonObject(crd['spec']) ? crd['spec'] : {};
@@ -206,15 +223,7 @@ export function crdResourceType(crd: KubeObject, customValidator?: CustomValidat
     shortNames: strList(names['shortNames']),
     categories: strList(names['categories']),
     statusSubresource: statusSub,
-    ...(isJsonObject(scale)
-      ? {
-          scale: {
-            specReplicasPath: str(scale['specReplicasPath']),
-            statusReplicasPath: str(scale['statusReplicasPath']),
-            ...(scale['labelSelectorPath'] ? { labelSelectorPath: str(scale['labelSelectorPath']) } : {}),
-          },
-        }
-      : {}),
+    ...scaleOf(scale),
     builtin: false,
     generation: 'all-but-metadata',
     allowCreateOnUpdate: false,
@@ -230,24 +239,19 @@ export function crdResourceType(crd: KubeObject, customValidator?: CustomValidat
       },
       validate: (obj) => validateObjectMeta(obj, 'subdomain'),
     },
-    validateCustom: (obj, version) => {
-      const custom = customValidator?.(obj, group, version);
-      if (custom) return custom;
-      const errors: FieldError[] = [];
-      const schema = schemas.get(version);
-      const { metadata: _m, apiVersion: _a, kind: _k, ...rest } = obj;
-      if (schema)
-        validateStructural(
-          rest,
-          {
-            ...schema,
-            properties: { ...schema.properties },
-            required: (schema.required ?? []).filter((r) => r !== 'metadata'),
-          },
-          '',
-          errors,
-        );
-      return errors;
-    },
+    validateCustom: (obj, version) =>
+      customValidator?.(obj, group, version) ?? validateBySchema(obj, schemas.get(version)),
   };
+}
+
+/** OpenAPI validation of everything but TypeMeta and ObjectMeta (which are checked elsewhere). */
+function validateBySchema(obj: JsonObject, schema: SchemaNode | undefined): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!schema) return errors;
+  const { metadata: _m, apiVersion: _a, kind: _k, ...rest } = obj;
+  const required = (schema.required ?? []).filter(
+    (r) => r !== 'metadata' && r !== 'apiVersion' && r !== 'kind',
+  );
+  validateStructural(rest, { ...schema, required }, '', errors);
+  return errors;
 }

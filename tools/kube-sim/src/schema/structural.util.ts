@@ -37,6 +37,12 @@ export function pruneUnknownFields(
       delete value[key];
       continue;
     }
+    // A null for a non-nullable field means "unset" (Go zero values; CRD pruning drops them too),
+    // e.g. the `creationTimestamp: null` kubectl-generated manifests carry.
+    if (value[key] === null && !child.nullable && !preserves(child) && child.type !== undefined) {
+      delete value[key];
+      continue;
+    }
     pruneUnknownFields(value[key]!, child, join(path, key), unknown);
   }
 }
