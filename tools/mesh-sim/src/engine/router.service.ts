@@ -2,14 +2,14 @@ import { assertUnreachable } from '@heliomesh/util';
 import { Reporter, SecurityPolicy } from '../telemetry/istio-metrics.service.js';
 import type { ClusterRuntime } from './cluster-runtime.js';
 import type { EngineContext } from './engine-context.js';
-import type { PodInfo, SimRequest } from './engine.types.js';
+import type { CallOutcome, PodInfo, SimRequest } from './engine.types.js';
 import { cookieValue, fnv1a } from './load-balancer.util.js';
 import { localReply } from './local-reply.util.js';
 import type { ClusterInfo } from './mesh-index.js';
 import { queryParam } from './route-match.compiler.js';
 import { Flag } from './response-flags.util.js';
 import { backoffMs, isRetriableReset, isRetriableResponse, type RetryPolicy } from './retry-policy.util.js';
-import { inbound, type InboundCall } from './sidecar-inbound.service.js';
+import { inbound, type InboundCall, type ServerOutcome } from './sidecar-inbound.service.js';
 import type { TlsMode } from './traffic-policy.types.js';
 
 /** The router's answer: the outcome plus which host answered and whether that hop had mTLS. */
@@ -37,16 +37,7 @@ interface Attempt extends RouterResult {
 
 /** §2.4: no candidate host (none, or all ejected) is 503 "no healthy upstream" with UH. */
 function uh(protocol: ClusterInfo['protocol']): Attempt {
-  const r = localReply(503, Flag.UH, protocol, 0, 19);
-  return {
-    ...r,
-    host: undefined,
-    mtls: false,
-    local: true,
-    noResponse: false,
-    beforeRequest: false,
-    globalTimeout: false,
-  };
+  return attempt(localReply(503, Flag.UH, protocol, 0, 19), undefined, false, 'local');
 }
 
 /**
@@ -181,114 +172,118 @@ function attemptOnce(
   if (idx < 0) return uh(cluster.protocol);
   const host = rt.hosts[idx]!;
   tried.push(host);
-  const limits = cluster.policy.pool;
   const http1 = cluster.protocol === 'http' && !cluster.policy.upgradeH2;
-  const begin = rt.admit(start, limits, http1);
-  if (begin < 0) {
-    // §2.3: overflow is an immediate 503 UO with x-envoy-overloaded; the host was chosen.
-    return {
-      ...localReply(503, Flag.UO, cluster.protocol, 0, 81),
-      host,
-      mtls: false,
-      local: true,
-      noResponse: false,
-      beforeRequest: false,
-      globalTimeout: false,
-    };
-  }
-  const hop = ctx.hopLatencyMs;
+  const begin = rt.admit(start, cluster.policy.pool, http1);
+  // §2.3: overflow is an immediate 503 UO with x-envoy-overloaded; the host was chosen.
+  if (begin < 0) return attempt(localReply(503, Flag.UO, cluster.protocol, 0, 81), host, false, 'local');
   const mtls = hopSecurity(ctx, client, host, cluster.targetPort, cluster.policy.tlsMode);
-  if (mtls === undefined) {
-    // Connection terminated during the handshake: 503 UC, a local-origin failure for outlier detection.
-    rt.release(idx, begin + hop, limits, http1);
-    rt.recordOutcome(idx, begin + hop, 503, 'local-connect', cluster.policy.outlier);
-    ctx.counters.refusedConnections++;
-    const r = localReply(503, Flag.UC, cluster.protocol, begin - start + hop, 95);
-    return {
-      ...r,
-      host,
-      mtls: false,
-      local: false,
-      noResponse: true,
-      beforeRequest: true,
-      globalTimeout: false,
-    };
-  }
+  const hop: Hop = { client, rt, idx, host, cluster, http1, mtls: mtls === true };
+  if (mtls === undefined) return refused(ctx, hop, start, begin);
+  const perTry = retry.perTryTimeoutMs ?? Number.POSITIVE_INFINITY;
+  return exchange(ctx, hop, req, start, begin, perTry, Math.min(perTry, deadline - start));
+}
+
+/** One attempt's connection: who talks to which host of which cluster. */
+interface Hop {
+  client: PodInfo;
+  rt: ClusterRuntime;
+  idx: number;
+  host: PodInfo;
+  cluster: ClusterInfo;
+  http1: boolean;
+  mtls: boolean;
+}
+
+type AttemptKind = 'response' | 'local' | 'refused' | 'timeout' | 'global-timeout';
+
+function attempt(r: CallOutcome, host: PodInfo | undefined, mtls: boolean, kind: AttemptKind): Attempt {
+  return {
+    ...r,
+    host,
+    mtls,
+    local: kind === 'local',
+    noResponse: kind === 'refused' || kind === 'timeout' || kind === 'global-timeout',
+    beforeRequest: kind === 'refused',
+    globalTimeout: kind === 'global-timeout',
+  };
+}
+
+/** Connection terminated during the handshake: 503 UC, a local-origin failure for outlier detection. */
+function refused(ctx: EngineContext, hop: Hop, start: number, begin: number): Attempt {
+  const end = begin + ctx.hopLatencyMs;
+  hop.rt.release(hop.idx, end, hop.cluster.policy.pool, hop.http1);
+  hop.rt.recordOutcome(hop.idx, end, 503, 'local-connect', hop.cluster.policy.outlier);
+  ctx.counters.refusedConnections++;
+  return attempt(localReply(503, Flag.UC, hop.cluster.protocol, end - start, 95), hop.host, false, 'refused');
+}
+
+/** The request reaches the server; the client waits at most `limit` ms from `start`. */
+function exchange(
+  ctx: EngineContext,
+  hop: Hop,
+  req: SimRequest,
+  start: number,
+  begin: number,
+  perTry: number,
+  limit: number,
+): Attempt {
+  const { cluster, rt, idx } = hop;
+  const latency = ctx.hopLatencyMs;
   const call: InboundCall = {
-    server: host,
+    server: hop.host,
     port: cluster.port,
     targetPort: cluster.targetPort,
     protocol: cluster.protocol,
-    client,
-    mtls,
+    client: hop.client,
+    mtls: hop.mtls,
   };
-  const server = inbound(ctx, call, req, begin + hop / 2);
-  const full = begin - start + hop + server.durationMs;
-  const perTry = retry.perTryTimeoutMs ?? Number.POSITIVE_INFINITY;
-  const limit = Math.min(perTry, deadline - start);
-  const security = mtls ? SecurityPolicy.MutualTls : SecurityPolicy.None;
-  const src = ctx.metrics.peer(client, mtls);
-  const dst = ctx.metrics.peer(host, mtls);
-  const svc = ctx.metrics.service(cluster.service.fqdn, cluster.service.name, cluster.service.namespace);
+  const server = inbound(ctx, call, req, begin + latency / 2);
+  const full = begin - start + latency + server.durationMs;
   if (full > limit) {
     // The client resets the stream: the server sidecar logs a downstream disconnect (code 0, DC).
-    const served = Math.max(0, limit - (begin - start) - hop / 2);
-    ctx.metrics.record(
-      Reporter.Destination,
-      src,
-      dst,
-      svc,
-      0,
-      cluster.protocol === 'grpc' ? 0 : -1,
-      Flag.DC,
-      security,
-      served,
-      req.bytes,
-      0,
-    );
-    rt.release(idx, start + limit, limits, http1);
+    const served = Math.max(0, limit - (begin - start) - latency / 2);
+    const grpc = cluster.protocol === 'grpc' ? 0 : -1;
+    recordDestination(ctx, hop, req, {
+      ...server,
+      code: 0,
+      grpcStatus: grpc,
+      flags: Flag.DC,
+      durationMs: served,
+      responseBytes: 0,
+    });
+    rt.release(idx, start + limit, cluster.policy.pool, hop.http1);
     rt.recordOutcome(idx, start + limit, 504, 'local-timeout', cluster.policy.outlier);
-    const r = localReply(504, Flag.UT, cluster.protocol, limit, 24);
-    return {
-      ...r,
-      host,
-      mtls,
-      local: false,
-      noResponse: true,
-      beforeRequest: false,
-      globalTimeout: limit < perTry,
-    };
+    const kind = limit < perTry ? 'global-timeout' : 'timeout';
+    return attempt(localReply(504, Flag.UT, cluster.protocol, limit, 24), hop.host, hop.mtls, kind);
   }
   // §1.5 telemetry: one reporter="destination" sample per attempt.
-  ctx.metrics.record(
+  recordDestination(ctx, hop, req, server);
+  rt.release(idx, start + full, cluster.policy.pool, hop.http1);
+  rt.recordOutcome(idx, start + full, server.code, 'response', cluster.policy.outlier);
+  return attempt({ ...server, flags: 0, durationMs: full }, hop.host, hop.mtls, 'response');
+}
+
+function recordDestination(
+  ctx: EngineContext,
+  hop: Pick<Hop, 'client' | 'host' | 'cluster' | 'mtls'>,
+  req: SimRequest,
+  server: ServerOutcome,
+): void {
+  const m = ctx.metrics;
+  const svc = hop.cluster.service;
+  m.record(
     Reporter.Destination,
-    src,
-    dst,
-    svc,
+    m.peer(hop.client, hop.mtls),
+    m.peer(hop.host, hop.mtls),
+    m.service(svc.fqdn, svc.name, svc.namespace),
     server.code,
     server.grpcStatus,
     server.flags,
-    security,
+    hop.mtls ? SecurityPolicy.MutualTls : SecurityPolicy.None,
     server.durationMs,
     req.bytes,
     server.responseBytes,
   );
-  rt.release(idx, start + full, limits, http1);
-  rt.recordOutcome(idx, start + full, server.code, 'response', cluster.policy.outlier);
-  return {
-    code: server.code,
-    grpcStatus: server.grpcStatus,
-    flags: 0,
-    durationMs: full,
-    responseBytes: server.responseBytes,
-    rateLimited: server.rateLimited,
-    host,
-    mtls,
-    local: false,
-    noResponse: false,
-    beforeRequest: false,
-    globalTimeout: false,
-  };
 }
 
 /** Sends a mirrored copy (§1.7): fire-and-forget, the response is discarded, no source sample. */
@@ -323,20 +318,7 @@ export function mirrorRequest(
     mtls,
   };
   const server = inbound(ctx, call, req, begin + ctx.hopLatencyMs / 2);
-  const svc = ctx.metrics.service(cluster.service.fqdn, cluster.service.name, cluster.service.namespace);
-  ctx.metrics.record(
-    Reporter.Destination,
-    ctx.metrics.peer(client, mtls),
-    ctx.metrics.peer(host, mtls),
-    svc,
-    server.code,
-    server.grpcStatus,
-    server.flags,
-    mtls ? SecurityPolicy.MutualTls : SecurityPolicy.None,
-    server.durationMs,
-    req.bytes,
-    server.responseBytes,
-  );
+  recordDestination(ctx, { client, host, cluster, mtls }, req, server);
   const end = begin + ctx.hopLatencyMs + server.durationMs;
   rt.release(idx, end, limits, http1);
   rt.recordOutcome(idx, end, server.code, 'response', cluster.policy.outlier);

@@ -3,7 +3,12 @@ import { HeliomeshError, formatJsonPath, type ErrorDetail, type JsonPath } from 
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { normalizeLatency } from './latency.util.js';
-import { topologySchema, type ClientDocument, type TopologyDocument } from './topology.schema.js';
+import {
+  topologySchema,
+  type ClientDocument,
+  type TopologyDocument,
+  type VersionDocument,
+} from './topology.schema.js';
 import type {
   ResolvedCall,
   ResolvedClient,
@@ -76,20 +81,41 @@ function invalid(source: string, details: ErrorDetail[]): HeliomeshError {
 function resolveDocument(doc: TopologyDocument, details: ErrorDetail[]): ResolvedTopology {
   const services: ResolvedService[] = doc.services.map((s) => {
     const namespace = s.namespace ?? doc.namespace;
-    const port = s.port ?? doc.defaults.port;
-    const propagateHeaders = s.propagateHeaders ?? doc.defaults.propagateHeaders;
-    const service: ResolvedService = {
+    return {
       name: s.name,
       namespace,
       fqdn: `${s.name}.${namespace}.svc.${CLUSTER_DOMAIN}`,
-      port,
+      port: s.port ?? doc.defaults.port,
       protocol: s.protocol,
       serviceAccount: s.serviceAccount ?? s.name,
-      propagateHeaders,
+      propagateHeaders: s.propagateHeaders ?? doc.defaults.propagateHeaders,
       versions: [],
     };
-    return service;
   });
+  const byKey = indexServices(doc, services, details);
+  doc.services.forEach((s, i) => {
+    const service = services[i]!;
+    service.versions = s.versions.map((v, j) =>
+      resolveVersion(
+        v,
+        service,
+        doc,
+        (k) => ['services', i, 'versions', j, 'calls', k, 'service'],
+        byKey,
+        details,
+      ),
+    );
+  });
+  const clients = doc.clients.map((c, i) => resolveClient(c, i, doc, byKey, details));
+  return { name: doc.name, namespace: doc.namespace, hopLatencyMs: doc.hopLatencyMs, services, clients };
+}
+
+/** Services by `namespace/name`; duplicate services and versions are reported. */
+function indexServices(
+  doc: TopologyDocument,
+  services: ResolvedService[],
+  details: ErrorDetail[],
+): Map<string, ResolvedService> {
   const byKey = new Map<string, ResolvedService>();
   doc.services.forEach((s, i) => {
     const service = services[i]!;
@@ -108,42 +134,47 @@ function resolveDocument(doc: TopologyDocument, details: ErrorDetail[]): Resolve
       seen.add(v.name);
     });
   });
-  doc.services.forEach((s, i) => {
-    const service = services[i]!;
-    service.versions = s.versions.map((v, j): ResolvedVersion => ({
-      serviceName: service.name,
-      namespace: service.namespace,
-      name: v.name,
-      workload: `${service.name}-${v.name}`,
-      replicas: v.replicas,
-      latency: normalizeLatency(v.latency ?? doc.defaults.latency),
-      errorRate: v.errorRate,
-      errorCode: v.errorCode,
-      grpcErrorStatus: v.grpcErrorStatus,
-      responseBytes: v.responseBytes,
-      labels: v.labels,
-      callMode: v.callMode,
-      protocol: service.protocol,
-      propagateHeaders: service.propagateHeaders,
-      calls: v.calls.map((c, k): ResolvedCall => {
-        const path: JsonPath = ['services', i, 'versions', j, 'calls', k, 'service'];
-        const target = findService(c.service, service.namespace, byKey, path, details);
-        const port = c.port ?? target?.port ?? doc.defaults.port;
-        return {
-          host: c.service,
-          port,
-          authority: port === 80 ? c.service : `${c.service}:${port}`,
-          method: c.method,
-          path: c.path,
-          probability: c.probability,
-          required: c.required,
-          requestBytes: c.requestBytes,
-        };
-      }),
-    }));
-  });
-  const clients = doc.clients.map((c, i) => resolveClient(c, i, doc, byKey, details));
-  return { name: doc.name, namespace: doc.namespace, hopLatencyMs: doc.hopLatencyMs, services, clients };
+  return byKey;
+}
+
+function resolveVersion(
+  v: VersionDocument,
+  service: ResolvedService,
+  doc: TopologyDocument,
+  callPath: (k: number) => JsonPath,
+  byKey: Map<string, ResolvedService>,
+  details: ErrorDetail[],
+): ResolvedVersion {
+  return {
+    serviceName: service.name,
+    namespace: service.namespace,
+    name: v.name,
+    workload: `${service.name}-${v.name}`,
+    replicas: v.replicas,
+    latency: normalizeLatency(v.latency ?? doc.defaults.latency),
+    errorRate: v.errorRate,
+    errorCode: v.errorCode,
+    grpcErrorStatus: v.grpcErrorStatus,
+    responseBytes: v.responseBytes,
+    labels: v.labels,
+    callMode: v.callMode,
+    protocol: service.protocol,
+    propagateHeaders: service.propagateHeaders,
+    calls: v.calls.map((c, k): ResolvedCall => {
+      const target = findService(c.service, service.namespace, byKey, callPath(k), details);
+      const port = c.port ?? target?.port ?? doc.defaults.port;
+      return {
+        host: c.service,
+        port,
+        authority: port === 80 ? c.service : `${c.service}:${port}`,
+        method: c.method,
+        path: c.path,
+        probability: c.probability,
+        required: c.required,
+        requestBytes: c.requestBytes,
+      };
+    }),
+  };
 }
 
 function resolveClient(
