@@ -22,7 +22,7 @@ function newestSource(dir) {
 }
 
 if (!existsSync(entry) || statSync(entry).mtimeMs < newestSource(join(projectDir, 'src'))) {
-  const build = spawnSync('npx', ['nx', 'run', '@heliomesh/kube-sim:build', '--outputStyle=stream'], {
+  const build = spawnSync('npx', ['nx', 'run', '@heliomesh/kube-sim:build', '--outputStyle=stream', '--skip-sync'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
