@@ -20,6 +20,11 @@ import type { HostUnit, SnapshotIndex } from '../snapshot/snapshot-index.util.js
 export interface CompileOptions {
   /** Validate every emitted object with Istio's CRD schemas (default true). */
   validateSchemas?: boolean;
+  /**
+   * Build explain entries (default true). A full reconcile that only applies objects can turn
+   * them off: they are a large share of the compiler's allocations.
+   */
+  explain?: boolean;
 }
 
 /** The outcome for one host: its objects (empty when an error blocks it), findings and explain. */
@@ -69,11 +74,12 @@ function emitObjects(
   model: HostModel,
   index: SnapshotIndex,
   routes: ReturnType<typeof resolveRoutes>,
+  withExplain: boolean,
 ): EmitResult<IstioObject>[] {
   const tenant = index.snapshot.tenant.name;
   const out: EmitResult<IstioObject>[] = [
-    compileVirtualService(model, routes, tenant),
-    compileDestinationRule(model, tenant),
+    compileVirtualService(model, routes, tenant, withExplain),
+    compileDestinationRule(model, tenant, withExplain),
   ];
   for (const policy of model.edge) {
     switch (policy.kind) {
@@ -126,7 +132,8 @@ function compileChecked(
   const ctx: CheckContext = { unit, index, policies: valid, model, routes, byKind: groupByKind(valid) };
   for (const checker of CHECKERS)
     for (const draft of checker.check(ctx)) findings.push(toFinding(checker.definition, draft, unit.host));
-  const emitted = emitObjects(model, index, routes);
+  const withExplain = options.explain !== false;
+  const emitted = emitObjects(model, index, routes, withExplain);
   const blocked = () => findings.some((f) => f.severity === 'error');
   if (!blocked() && options.validateSchemas !== false)
     for (const { object } of emitted)
@@ -148,7 +155,7 @@ function compileChecked(
     emitted: true,
     objects: emitted.map((e) => e.object).sort(compareObjects),
     findings,
-    explain: emitted.flatMap((e) => e.explain),
+    explain: withExplain ? emitted.flatMap((e) => e.explain) : [],
   };
 }
 

@@ -23,22 +23,27 @@ type Ref = { kind: 'DestinationRule'; name: string; namespace: string };
  * version-level policy touches a block, the subset gets the service-wide fields of that block
  * too, and only the version's own fields differ.
  */
-export function compileDestinationRule(model: HostModel, tenant: string): EmitResult<DestinationRule> {
+export function compileDestinationRule(
+  model: HostModel,
+  tenant: string,
+  withExplain = true,
+): EmitResult<DestinationRule> {
   const { service } = model;
   const ref: Ref = {
     kind: 'DestinationRule',
     name: generatedName(service.name),
     namespace: service.namespace,
   };
-  const explain: ExplainEntry[] = [
+  const explain: ExplainEntry[] | null = withExplain ? [] : null;
+  explain?.push(
     explainFromService(ref, ['spec', 'host'], `host of service ${service.namespace}/${service.name}`),
-  ];
+  );
   const sources: ClaimSource[] = [];
   const top = model.destination.top.claims;
   const trafficPolicy = buildPolicy(top, new Set(), ['spec', 'trafficPolicy'], ref, explain, sources);
   const versions = [...service.versions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const subsets = versions.map((version, i) => {
-    explain.push(explainFromService(ref, ['spec', 'subsets', i], `version ${version.name} of the service`));
+    explain?.push(explainFromService(ref, ['spec', 'subsets', i], `version ${version.name} of the service`));
     const own = model.destination.subsets.get(version.name)?.claims;
     // Keys in sorted order (labels, name, trafficPolicy): specs are built sorted, not deep-copied.
     const labels: Record<string, string> = {};
@@ -74,7 +79,7 @@ export function compileDestinationRule(model: HostModel, tenant: string): EmitRe
     metadata: objectMeta(ref.name, service.namespace, tenant, service.name, sources),
     spec,
   };
-  return { object, explain };
+  return { object, explain: explain ?? [] };
 }
 
 function buildPolicy(
@@ -82,7 +87,7 @@ function buildPolicy(
   inherited: Set<string>,
   at: JsonPath,
   ref: Ref,
-  explain: ExplainEntry[],
+  explain: ExplainEntry[] | null,
   sources: ClaimSource[],
 ): IstioTrafficPolicy | undefined {
   if (claims.size === 0) return undefined;
@@ -97,11 +102,11 @@ function buildPolicy(
     if (field === 'loadBalancer.algorithm') {
       Object.assign(target, claim.value as Record<string, unknown>);
       const key = Object.keys(claim.value as object)[0]!;
-      explain.push(explainFrom(ref, [...at, 'loadBalancer', key], claim.source, note));
+      explain?.push(explainFrom(ref, [...at, 'loadBalancer', key], claim.source, note));
       continue;
     }
     setPath(target, rest, claim.value);
-    explain.push(explainFrom(ref, [...at, block!, ...rest], claim.source, note));
+    explain?.push(explainFrom(ref, [...at, block!, ...rest], claim.source, note));
   }
   return sortKeysDeep(out);
 }

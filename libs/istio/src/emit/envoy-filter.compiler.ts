@@ -69,12 +69,71 @@ export function headerMatchers(match: RouteMatch): Array<Record<string, unknown>
   return out;
 }
 
+type Patch = EnvoyFilter['spec']['configPatches'][number];
+
+/** Patch 1: the local_ratelimit filter at the head of the inbound HTTP filter chain. */
+function filterPatch(
+  policy: StoredPolicyOf<'RateLimit'>,
+  port: number | undefined,
+  perRoute: boolean,
+): Patch {
+  const listener: Record<string, unknown> = { filterChain: { filter: { name: HCM } } };
+  if (policy.target.port !== undefined && port !== undefined) listener['portNumber'] = port;
+  return {
+    applyTo: 'HTTP_FILTER',
+    match: { context: 'SIDECAR_INBOUND', listener },
+    patch: {
+      operation: 'INSERT_BEFORE',
+      value: {
+        name: FILTER_NAME,
+        typed_config: typed(perRoute ? { stat_prefix: STAT_PREFIX } : limiter(tokenBucket(policy))),
+      },
+    },
+  };
+}
+
+/**
+ * Patch 2 of a per-route limit: a descriptor built from the match's path, method and headers
+ * holds the limited bucket; other requests draw from an unlimited default bucket.
+ */
+function routePatch(policy: StoredPolicyOf<'RateLimit'>, port: number | undefined, match: RouteMatch): Patch {
+  const vhost: Record<string, unknown> = { route: { action: 'ANY' } };
+  if (port !== undefined) vhost['name'] = `inbound|http|${port}`;
+  const descriptor = policy.name;
+  return {
+    applyTo: 'HTTP_ROUTE',
+    match: { context: 'SIDECAR_INBOUND', routeConfiguration: { vhost } },
+    patch: {
+      operation: 'MERGE',
+      value: {
+        route: {
+          rate_limits: [
+            {
+              actions: [
+                { header_value_match: { descriptor_value: descriptor, headers: headerMatchers(match) } },
+              ],
+            },
+          ],
+        },
+        typed_per_filter_config: {
+          [FILTER_NAME]: typed(
+            limiter(UNLIMITED, {
+              descriptors: [
+                { entries: [{ key: 'header_match', value: descriptor }], token_bucket: tokenBucket(policy) },
+              ],
+              always_consume_default_token_bucket: false,
+            }),
+          ),
+        },
+      },
+    },
+  };
+}
+
 /**
  * One EnvoyFilter per RateLimit, in the canonical local-rate-limit shape (Istio task
  * "Enabling Rate Limits using Envoy", semantics spec 4.1): the filter at the head of the inbound
- * chain. A limit with a route match adds a per-route config whose descriptor, built from the
- * match's path, method and headers, holds the limited bucket; other requests draw from an
- * unlimited default bucket.
+ * chain, plus a per-route config when the limit has a route match.
  */
 export function compileEnvoyFilter(
   policy: StoredPolicyOf<'RateLimit'>,
@@ -90,60 +149,10 @@ export function compileEnvoyFilter(
   const servicePort =
     findPort(service, policy.target.port) ?? (service.ports.length === 1 ? service.ports[0] : undefined);
   const port = servicePort ? workloadPort(servicePort) : undefined;
-  const listener: Record<string, unknown> = { filterChain: { filter: { name: HCM } } };
-  if (policy.target.port !== undefined && port !== undefined) listener['portNumber'] = port;
   const match = policy.target.match ? routeMatchOf({ ...policy.target, port: undefined }) : undefined;
-  const descriptorValue = policy.name;
-  const configPatches: EnvoyFilter['spec']['configPatches'] = [
-    {
-      applyTo: 'HTTP_FILTER',
-      match: { context: 'SIDECAR_INBOUND', listener },
-      patch: {
-        operation: 'INSERT_BEFORE',
-        value: {
-          name: FILTER_NAME,
-          typed_config: typed(match ? { stat_prefix: STAT_PREFIX } : limiter(tokenBucket(policy))),
-        },
-      },
-    },
-  ];
-  if (match) {
-    const vhost: Record<string, unknown> = { route: { action: 'ANY' } };
-    if (port !== undefined) vhost['name'] = `inbound|http|${port}`;
-    configPatches.push({
-      applyTo: 'HTTP_ROUTE',
-      match: { context: 'SIDECAR_INBOUND', routeConfiguration: { vhost } },
-      patch: {
-        operation: 'MERGE',
-        value: {
-          route: {
-            rate_limits: [
-              {
-                actions: [
-                  {
-                    header_value_match: { descriptor_value: descriptorValue, headers: headerMatchers(match) },
-                  },
-                ],
-              },
-            ],
-          },
-          typed_per_filter_config: {
-            [FILTER_NAME]: typed(
-              limiter(UNLIMITED, {
-                descriptors: [
-                  {
-                    entries: [{ key: 'header_match', value: descriptorValue }],
-                    token_bucket: tokenBucket(policy),
-                  },
-                ],
-                always_consume_default_token_bucket: false,
-              }),
-            ),
-          },
-        },
-      },
-    });
-  }
+  const configPatches = match
+    ? [filterPatch(policy, port, true), routePatch(policy, port, match)]
+    : [filterPatch(policy, port, false)];
   const object: EnvoyFilter = {
     apiVersion: 'networking.istio.io/v1alpha3',
     kind: 'EnvoyFilter',

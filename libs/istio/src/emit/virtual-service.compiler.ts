@@ -38,7 +38,8 @@ export interface EmitResult<T> {
 
 interface RouteContext {
   ref: ObjectRef;
-  explain: ExplainEntry[];
+  /** Null when the caller did not ask for explain entries (they are most of the allocation). */
+  explain: ExplainEntry[] | null;
   overrides: Map<string, ClaimSource>;
   sources: ClaimSource[];
 }
@@ -52,6 +53,7 @@ export function compileVirtualService(
   model: HostModel,
   routes: readonly ResolvedRoute[],
   tenant: string,
+  withExplain = true,
 ): EmitResult<VirtualService> {
   const { service } = model;
   const name = generatedName(service.name);
@@ -71,7 +73,7 @@ export function compileVirtualService(
     metadata: objectMeta(name, service.namespace, tenant, service.name, ctx.sources),
     spec: { hosts: [model.host], http },
   };
-  return { object, explain: ctx.explain };
+  return { object, explain: ctx.explain ?? [] };
 }
 
 /** For each route field a rollout took over, the policy it overrode (for explain notes). */
@@ -87,6 +89,7 @@ type Recorder = (field: string, path: string, claim: Claim) => void;
 function recorder(route: ResolvedRoute, ctx: RouteContext): Recorder {
   return (field, path, claim) => {
     ctx.sources.push(claim.source);
+    if (!ctx.explain) return;
     const inherited = route.inherited.has(field);
     let note = inherited ? 'inherited from a setting that covers every route of the service' : undefined;
     if (ctx.overrides.size > 0) {
@@ -168,7 +171,7 @@ function compileAction(
 ): Pick<IstioHttpRoute, 'redirect' | 'route'> {
   const claim = route.fields.get(ROUTE_FIELDS.route) as Claim<RouteAction> | undefined;
   if (!claim) {
-    ctx.explain.push(
+    ctx.explain?.push(
       explainFromService(ctx.ref, `${at}.route`, 'no policy routes this match: all pods of the service'),
     );
     return { route: [{ destination: { host: model.host }, weight: 100 }] };

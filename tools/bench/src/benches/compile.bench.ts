@@ -19,7 +19,7 @@ import {
   type MeshService,
 } from '@heliomesh/istio';
 import { policyBuilders as p, type StoredPolicy } from '@heliomesh/policy';
-import { formatTable, measure, median } from '../bench.util.js';
+import { formatTable, measure, median, type Measurement } from '../bench.util.js';
 
 const SERVICES = Number(process.argv[2] ?? 10_000);
 const ONCE = process.argv.includes('--once');
@@ -52,90 +52,69 @@ function service(i: number, random: () => number): MeshService {
   };
 }
 
+type Opts = (kind: string) => { id: string; name: string; namespace: string; service: string };
+
+/** One route policy: header routing (by regex for every fourth), a fault on a path, or a mirror. */
+function routePolicy(svc: MeshService, i: number, opts: Opts, random: () => number): StoredPolicy {
+  if (i % 3 === 0) {
+    const match =
+      i % 4 === 0
+        ? { uri: { regex: `^/api/${svc.name}/v[0-9]+/.*$` } }
+        : { headers: { 'x-user': { exact: `tester-${i}` } } };
+    return p.requestRouting({ rules: [{ match, version: 'v2' }] }, opts('routing'));
+  }
+  if (i % 3 === 1)
+    return p.abort(503, 1 + Math.floor(random() * 10), {
+      ...opts('fault'),
+      target: { match: { uri: { prefix: '/checkout' } } },
+    });
+  return p.mirror({ version: 'v3' }, 10, opts('mirror'));
+}
+
+/** One DestinationRule or edge policy, in rotation. */
+function servicePolicy(svc: MeshService, i: number, opts: Opts): StoredPolicy {
+  const rotation: Array<() => StoredPolicy> = [
+    () =>
+      p.circuitBreaker(
+        {
+          connectionPool: { tcp: { maxConnections: 100 } },
+          outlierDetection: { consecutive5xxErrors: 5, maxEjectionPercent: 100 },
+        },
+        opts('breaker'),
+      ),
+    () => p.loadBalancer({ simple: 'LEAST_REQUEST' }, opts('lb')),
+    () => p.rateLimit({ requests: 100, unit: 'second', burst: 200 }, opts('ratelimit')),
+    () => p.accessControl({ action: 'DENY', from: { ipBlocks: [`10.${i % 256}.0.0/16`] } }, opts('acl')),
+    () =>
+      p.plugin(
+        { url: `oci://registry.example/filters/${svc.name}:1.0`, sha256: 'e'.repeat(64), phase: 'STATS' },
+        opts('plugin'),
+      ),
+    () => p.headers({ response: { set: { 'x-served-by': svc.name } } }, opts('headers')),
+  ];
+  return rotation[i % rotation.length]!();
+}
+
 /**
  * Four policies per service, drawn so that they compose without conflicts: a split, one route
- * policy (header routing, sometimes by regex; a fault on a path; or a mirror), a timeout or a
- * retry, and one DestinationRule or edge policy in rotation.
+ * policy, a timeout or a retry, and one DestinationRule or edge policy.
  */
 function policiesFor(svc: MeshService, i: number, random: () => number): StoredPolicy[] {
-  const opts = (kind: string) => ({
+  const opts: Opts = (kind) => ({
     id: `p-${i}-${kind}`,
     name: `${svc.name}-${kind}`,
     namespace: svc.namespace,
     service: svc.name,
   });
   const canary = Math.floor(random() * 30);
-  const out: StoredPolicy[] = [p.trafficSplit({ v1: 100 - canary - 5, v2: canary, v3: 5 }, opts('split'))];
-  switch (i % 3) {
-    case 0:
-      out.push(
-        p.requestRouting(
-          {
-            rules: [
-              {
-                match:
-                  i % 4 === 0
-                    ? { uri: { regex: `^/api/${svc.name}/v[0-9]+/.*$` } }
-                    : { headers: { 'x-user': { exact: `tester-${i}` } } },
-                version: 'v2',
-              },
-            ],
-          },
-          opts('routing'),
-        ),
-      );
-      break;
-    case 1:
-      out.push(
-        p.abort(503, 1 + Math.floor(random() * 10), {
-          ...opts('fault'),
-          target: { match: { uri: { prefix: '/checkout' } } },
-        }),
-      );
-      break;
-    default:
-      out.push(p.mirror({ version: 'v3' }, 10, opts('mirror')));
-  }
-  out.push(
+  return [
+    p.trafficSplit({ v1: 100 - canary - 5, v2: canary, v3: 5 }, opts('split')),
+    routePolicy(svc, i, opts, random),
     i % 2
       ? p.timeout(`${1 + (i % 9)}s`, opts('timeout'))
       : p.retry({ attempts: 2, perTryTimeout: '500ms', retryOn: ['5xx', 'reset'] }, opts('retry')),
-  );
-  switch (i % 6) {
-    case 0:
-      out.push(
-        p.circuitBreaker(
-          {
-            connectionPool: { tcp: { maxConnections: 100 } },
-            outlierDetection: { consecutive5xxErrors: 5, maxEjectionPercent: 100 },
-          },
-          opts('breaker'),
-        ),
-      );
-      break;
-    case 1:
-      out.push(p.loadBalancer({ simple: 'LEAST_REQUEST' }, opts('lb')));
-      break;
-    case 2:
-      out.push(p.rateLimit({ requests: 100, unit: 'second', burst: 200 }, opts('ratelimit')));
-      break;
-    case 3:
-      out.push(
-        p.accessControl({ action: 'DENY', from: { ipBlocks: [`10.${i % 256}.0.0/16`] } }, opts('acl')),
-      );
-      break;
-    case 4:
-      out.push(
-        p.plugin(
-          { url: `oci://registry.example/filters/${svc.name}:1.0`, sha256: 'e'.repeat(64), phase: 'STATS' },
-          opts('plugin'),
-        ),
-      );
-      break;
-    default:
-      out.push(p.headers({ response: { set: { 'x-served-by': svc.name } } }, opts('headers')));
-  }
-  return out;
+    servicePolicy(svc, i, opts),
+  ];
 }
 
 function generate(count: number): CompileSnapshot {
@@ -165,91 +144,85 @@ function peakHeap(fn: () => unknown): number {
   return Math.max(end, ...beforeGc);
 }
 
-async function main(): Promise<void> {
+/** compileHost on 1000 different hosts of a prebuilt index (after one warm-up pass). */
+function measureHosts(snapshot: CompileSnapshot): number[] {
+  const built = indexSnapshot(snapshot);
+  const refs = Array.from({ length: 1000 }, (_, i) => ({
+    namespace: `team-${Math.floor(((i * 7) % SERVICES) / PER_NAMESPACE)}`,
+    service: `svc-${(i * 7) % SERVICES}`,
+  }));
+  for (const ref of refs) compileHost(built, ref);
+  return refs.map((ref) => {
+    const start = process.hrtime.bigint();
+    compileHost(built, ref);
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  });
+}
+
+const row = (measure: string, m: Measurement) => ({
+  measure,
+  'median ms': m.median,
+  runs: m.runs.map((r) => r.toFixed(0)).join(' '),
+});
+
+/** Generates the mesh and checks it compiles without errors, timing that first (cold) compile. */
+function prepare(): { snapshot: CompileSnapshot; probe: ReturnType<typeof compile>; cold: number } {
   const snapshot = generate(SERVICES);
   // The first compile in a process is also timed: RE2 has checked no pattern yet (each costs
   // ~0.1-0.3 ms in WASM, then is cached) and the JIT is cold.
-  const coldStart = process.hrtime.bigint();
+  const start = process.hrtime.bigint();
   const probe = compile(snapshot);
-  const cold = Number(process.hrtime.bigint() - coldStart) / 1e6;
+  const cold = Number(process.hrtime.bigint() - start) / 1e6;
   const errors = probe.findings.filter((f) => f.severity === 'error');
   if (errors.length > 0)
     throw new Error(`generated mesh does not compile cleanly: ${JSON.stringify(errors.slice(0, 3))}`);
   console.log(
     `mesh: ${snapshot.services.length} services x 3 versions, ${snapshot.policies.length} policies -> ${probe.objects.length} Istio objects, ${probe.findings.length} findings (no errors)`,
   );
+  return { snapshot, probe, cold };
+}
 
+async function main(): Promise<void> {
+  const { snapshot, probe, cold } = prepare();
   if (ONCE) {
     for (let i = 0; i < 3; i++) compile(snapshot);
     return;
   }
   const full = await measure(RUNS, () => compile(snapshot));
-  const noValidation = await measure(RUNS, () => compile(snapshot, { validateSchemas: false }));
-  const validationOnly = await measure(RUNS, () => probe.objects.forEach(istioSchemaErrors));
+  const rows = [
+    row('full compile + Istio schema validation', full),
+    {
+      measure: 'first full compile in the process (cold RE2 cache and JIT)',
+      'median ms': cold,
+      runs: '1 run',
+    },
+    row(
+      'full compile + validation, without explain entries',
+      await measure(RUNS, () => compile(snapshot, { explain: false })),
+    ),
+    row(
+      'full compile, no schema validation',
+      await measure(RUNS, () => compile(snapshot, { validateSchemas: false })),
+    ),
+    row(
+      `Istio schema validation alone (${probe.objects.length} objects)`,
+      await measure(RUNS, () => probe.objects.forEach(istioSchemaErrors)),
+    ),
+    row('indexSnapshot (once per snapshot)', await measure(RUNS, () => indexSnapshot(snapshot))),
+  ];
+  const hostTimes = measureHosts(snapshot);
+  const sorted = [...hostTimes].sort((a, b) => a - b);
+  rows.push({
+    measure: 'compileHost, one service (indexed; median of 1000 hosts)',
+    'median ms': median(hostTimes),
+    runs: `p99 ${sorted[Math.floor(sorted.length * 0.99)]!.toFixed(3)}`,
+  });
   const baseline = await measure(RUNS, () => JSON.stringify(probe.objects));
-  const yaml = await measure(RUNS, () => toYaml(probe.objects));
-  const index = await measure(RUNS, () => indexSnapshot(snapshot));
-
-  const built = indexSnapshot(snapshot);
-  const refs = Array.from({ length: 1000 }, (_, i) => ({
-    namespace: `team-${Math.floor(((i * 7) % SERVICES) / PER_NAMESPACE)}`,
-    service: `svc-${(i * 7) % SERVICES}`,
-  }));
-  const hostTimes: number[] = [];
-  for (const ref of refs) compileHost(built, ref);
-  for (const ref of refs) {
-    const start = process.hrtime.bigint();
-    compileHost(built, ref);
-    hostTimes.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-
+  rows.push(row('baseline: JSON.stringify(objects)', baseline));
+  rows.push(row('toYaml(objects)', await measure(RUNS, () => toYaml(probe.objects))));
   const heap = peakHeap(() => compile(snapshot));
   const heapBefore = (gc(), process.memoryUsage().heapUsed);
-
-  console.log(
-    formatTable([
-      {
-        measure: 'full compile + Istio schema validation',
-        'median ms': full.median,
-        runs: full.runs.map((r) => r.toFixed(0)).join(' '),
-      },
-      {
-        measure: 'first full compile in the process (cold RE2 cache and JIT)',
-        'median ms': cold,
-        runs: '1 run',
-      },
-      {
-        measure: 'full compile, no schema validation',
-        'median ms': noValidation.median,
-        runs: noValidation.runs.map((r) => r.toFixed(0)).join(' '),
-      },
-      {
-        measure: `Istio schema validation alone (${probe.objects.length} objects)`,
-        'median ms': validationOnly.median,
-        runs: validationOnly.runs.map((r) => r.toFixed(0)).join(' '),
-      },
-      {
-        measure: 'indexSnapshot (once per snapshot)',
-        'median ms': index.median,
-        runs: index.runs.map((r) => r.toFixed(0)).join(' '),
-      },
-      {
-        measure: 'compileHost, one service (indexed; median of 1000 hosts)',
-        'median ms': median(hostTimes),
-        runs: `p99 ${[...hostTimes].sort((a, b) => a - b)[Math.floor(hostTimes.length * 0.99)]!.toFixed(3)}`,
-      },
-      {
-        measure: 'baseline: JSON.stringify(objects)',
-        'median ms': baseline.median,
-        runs: baseline.runs.map((r) => r.toFixed(0)).join(' '),
-      },
-      {
-        measure: 'toYaml(objects)',
-        'median ms': yaml.median,
-        runs: yaml.runs.map((r) => r.toFixed(0)).join(' '),
-      },
-    ]),
-  );
+  console.log(formatTable(rows));
   console.log(
     `peak heap during one full compile: ${mb(heap).toFixed(0)} MiB (heap before: ${mb(heapBefore).toFixed(0)} MiB; process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`,
   );
