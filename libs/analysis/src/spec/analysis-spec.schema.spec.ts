@@ -221,6 +221,25 @@ describe('durations', () => {
     ['-1m', undefined],
   ])('%s = %s ms', (text, ms) => expect(durationMs(text)).toBe(ms));
 
+  it('reads any sum of units back, and never throws on other text', () => {
+    const unit = fc.constantFrom(['ms', 1], ['s', 1000], ['m', 60_000], ['h', 3_600_000]);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: 10_000 }), unit), { minLength: 1, maxLength: 4 }),
+        (parts) => {
+          const text = parts.map(([n, [u]]) => `${n}${u}`).join('');
+          expect(durationMs(text)).toBe(parts.reduce((sum, [n, [, ms]]) => sum + n * (ms as number), 0));
+        },
+      ),
+    );
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const ms = durationMs(text);
+        expect(ms === undefined || Number.isSafeInteger(ms)).toBe(true);
+      }),
+    );
+  });
+
   it('whole seconds only for windows', () => {
     expect(durationSeconds('1m30s')).toBe(90);
     expect(durationSeconds('1500ms')).toBeUndefined();
