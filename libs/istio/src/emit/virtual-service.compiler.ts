@@ -60,9 +60,9 @@ export function compileVirtualService(
   const ref: ObjectRef = { kind: 'VirtualService', name, namespace: service.namespace };
   const ctx: RouteContext = {
     ref,
-    explain: [
-      explainFromService(ref, '$.spec.hosts', `host of service ${service.namespace}/${service.name}`),
-    ],
+    explain: withExplain
+      ? [explainFromService(ref, '$.spec.hosts', `host of service ${service.namespace}/${service.name}`)]
+      : null,
     overrides: overriddenBy(model.collisions),
     sources: [],
   };
