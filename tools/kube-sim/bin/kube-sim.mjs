@@ -22,10 +22,14 @@ function newestSource(dir) {
 }
 
 if (!existsSync(entry) || statSync(entry).mtimeMs < newestSource(join(projectDir, 'src'))) {
-  const build = spawnSync('npx', ['nx', 'run', '@heliomesh/kube-sim:build', '--outputStyle=stream', '--skip-sync'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const build = spawnSync(
+    'npx',
+    ['nx', 'run', '@heliomesh/kube-sim:build', '--outputStyle=stream', '--skip-sync'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   if (build.status !== 0 || !existsSync(entry)) {
     console.error('kube-sim: build failed; run `npx nx run @heliomesh/kube-sim:build` to see why');
     process.exit(1);

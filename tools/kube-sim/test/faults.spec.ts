@@ -55,6 +55,13 @@ describe('fault injection', () => {
     expect((await started.api.get('/api/v1/namespaces/default/configmaps')).status).toBe(200);
   });
 
+  it('fails discovery too when asked to', async () => {
+    const started = await startSandbox({ faults: { 500: 1, includeDiscovery: true }, istio: false });
+    sim = started.sim;
+    expect((await started.api.get('/version')).status).toBe(500);
+    expect((await started.api.get('/apis')).status).toBe(500);
+  });
+
   it('leaves a request hanging until the client gives up', async () => {
     const started = await startSandbox();
     sim = started.sim;

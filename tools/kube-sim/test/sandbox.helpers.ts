@@ -62,7 +62,7 @@ export async function startSandbox(opts: KubeSimOptions = {}): Promise<{ sim: Ku
 /** Polls until `check` returns a value (not undefined/false) or the deadline passes. */
 export async function eventually<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 5000,
+  timeoutMs = 10_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

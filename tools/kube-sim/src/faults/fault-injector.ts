@@ -12,6 +12,8 @@ export interface FaultConfig extends FaultRates {
   seed?: number;
   /** Retry-After seconds sent with 429 (default 1). */
   retryAfterSeconds?: number;
+  /** Also fail /version, /healthz, discovery and /openapi (default false: clients need them to start). */
+  includeDiscovery?: boolean;
 }
 
 /** Runtime control of fault injection (returned by startKubeSim as `faults`). */
@@ -73,8 +75,10 @@ export class FaultInjector implements FaultControl {
   private readonly pending = new Map<string, number>();
   private readonly counts = { 429: 0, 500: 0, timeout: 0, conflict: 0 };
   readonly retryAfterSeconds: number;
+  readonly includeDiscovery: boolean;
 
   constructor(config: FaultConfig = {}) {
+    this.includeDiscovery = config.includeDiscovery ?? false;
     this.rates = { 429: config[429] ?? 0, 500: config[500] ?? 0, timeout: config.timeout ?? 0 };
     this.random = mulberry32(config.seed ?? Math.floor(Math.random() * 2 ** 32));
     this.retryAfterSeconds = config.retryAfterSeconds ?? 1;

@@ -148,9 +148,10 @@ export async function routeRequest(d: RouterDeps, req: IncomingMessage, res: Ser
   }
   try {
     const neg = negotiate(req.headers['accept']);
+    const faultable = path.kind === 'resource' || d.faults.includeDiscovery;
+    if (faultable && injectFault(d, req, res)) return;
     if (path.kind !== 'resource') serveDiscovery(d, res, path, neg);
-    else if (!injectFault(d, req, res))
-      record.mutations = await handleResource(d, req, res, path.path, url.searchParams, neg);
+    else record.mutations = await handleResource(d, req, res, path.path, url.searchParams, neg);
   } catch (err) {
     sendError(res, err);
   } finally {
