@@ -203,7 +203,6 @@ export class Applier {
 
   private async applyOne(cluster: KubeCluster, p: Prepared, live: LiveMap): Promise<ApplyResult> {
     const base = { ref: p.ref, key: p.key };
-    cluster.ownWrites.begin(p.key);
     let writes = 0;
     try {
       const current = await this.readLive(cluster, p, live);
@@ -224,6 +223,7 @@ export class Applier {
       let object = value.object;
       const after = checkSync(object, this.manager, p.hash);
       if (after.foreign.length > 0) {
+        cluster.ownWrites.markTransient(p.key, object.metadata.resourceVersion!);
         const removed = await this.removeForeign(cluster, p, object, after.foreign);
         writes += removed.writes;
         object = removed.object;
@@ -246,8 +246,6 @@ export class Applier {
               cause: err,
             });
       return { ...base, outcome: 'failed', writes, reason: `${describeRef(p.ref)}: ${error.message}`, error };
-    } finally {
-      cluster.ownWrites.end(p.key);
     }
   }
 

@@ -1,43 +1,40 @@
 /**
- * What this process is doing to a cluster right now: objects the Applier is writing and objects
- * the Pruner just deleted. The DriftWatcher consults it so that our own writes (including the
- * intermediate states of a multi-step repair) and our own prunes are never reported as drift.
+ * What this process did to a cluster lately, so the DriftWatcher never reports it as drift: the
+ * resourceVersions of intermediate states of our own multi-step writes (an apply whose result is
+ * still out of sync until the follow-up patch lands), and the objects our Pruner deleted. Watch
+ * events arrive after the write returns, so "a write is in flight" is not enough to recognise them.
  */
 export class OwnWrites {
-  private readonly busy = new Map<string, number>();
+  private readonly transient = new Map<string, { rv: string; until: number }[]>();
   private readonly deleted = new Map<string, number>();
-  private readonly listeners = new Set<(key: string) => void>();
 
   constructor(
     private readonly now: () => number = () => Date.now(),
-    /** How long a prune is remembered (the watch event can lag the delete). */
-    private readonly deleteMemoryMs = 60_000,
+    /** How long a mark is kept (watch events can lag the write by this much and still be recognised). */
+    private readonly memoryMs = 60_000,
   ) {}
 
-  begin(key: string): void {
-    this.busy.set(key, (this.busy.get(key) ?? 0) + 1);
+  /** The object at `resourceVersion` is a state of ours that is about to be replaced. */
+  markTransient(key: string, resourceVersion: string): void {
+    const now = this.now();
+    const marks = (this.transient.get(key) ?? []).filter((m) => m.until >= now);
+    marks.push({ rv: resourceVersion, until: now + this.memoryMs });
+    this.transient.set(key, marks);
+    if (this.transient.size > 10_000) this.sweep();
   }
 
-  end(key: string): void {
-    const n = (this.busy.get(key) ?? 1) - 1;
-    if (n > 0) {
-      this.busy.set(key, n);
-      return;
-    }
-    this.busy.delete(key);
-    for (const l of this.listeners) l(key);
-  }
-
-  isBusy(key: string): boolean {
-    return this.busy.has(key);
+  isTransient(key: string, resourceVersion: string | undefined): boolean {
+    if (resourceVersion === undefined) return false;
+    const now = this.now();
+    return (this.transient.get(key) ?? []).some((m) => m.rv === resourceVersion && m.until >= now);
   }
 
   markDeleted(key: string): void {
-    this.deleted.set(key, this.now() + this.deleteMemoryMs);
+    this.deleted.set(key, this.now() + this.memoryMs);
     if (this.deleted.size > 10_000) this.sweep();
   }
 
-  /** True when this process deleted the object recently; a later re-create clears it. */
+  /** True when this process deleted the object recently (and has not re-created it since). */
   wasDeletedByUs(key: string): boolean {
     const until = this.deleted.get(key);
     if (until === undefined) return false;
@@ -52,14 +49,13 @@ export class OwnWrites {
     this.deleted.delete(key);
   }
 
-  /** Called with the key each time a write finishes. */
-  onSettled(listener: (key: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   private sweep(): void {
     const now = this.now();
     for (const [key, until] of this.deleted) if (until < now) this.deleted.delete(key);
+    for (const [key, marks] of this.transient) {
+      const live = marks.filter((m) => m.until >= now);
+      if (live.length === 0) this.transient.delete(key);
+      else this.transient.set(key, live);
+    }
   }
 }

@@ -23,18 +23,15 @@ import { KindInformer } from './kind.informer.js';
 interface Watched {
   cluster: KubeCluster;
   informers: KindInformer[];
-  /** Keys whose evaluation waits for our own write in flight to finish. */
-  pending: Set<string>;
   /** key -> resourceVersion last reported, so one change is reported once. */
   reported: Map<string, string>;
-  unsubscribe: () => void;
 }
 
 /**
  * Informers on our managed objects (label app.kubernetes.io/managed-by=heliomesh) that report
  * drift: an object whose live content no longer matches what Heliomesh applied (see
- * sync-check.util.ts), or that was deleted while still desired. Objects this process is writing
- * are evaluated once the write settles, and its own prunes are not reported, so our own changes
+ * sync-check.util.ts), or that was deleted while still desired. The intermediate states of our
+ * own multi-step repairs and our own prunes are recognised (see OwnWrites), so our own changes
  * never come back as drift. Also serves as the Applier's live-object cache.
  */
 export class DriftWatcher implements LiveObjectCache {
@@ -54,15 +51,8 @@ export class DriftWatcher implements LiveObjectCache {
   async start(clusterRef: ClusterRef): Promise<void> {
     const cluster = this.registry.resolve(clusterRef);
     if (this.watched.has(cluster.name)) return;
-    const w: Watched = {
-      cluster,
-      informers: [],
-      pending: new Set(),
-      reported: new Map(),
-      unsubscribe: () => undefined,
-    };
+    const w: Watched = { cluster, informers: [], reported: new Map() };
     this.watched.set(cluster.name, w);
-    w.unsubscribe = cluster.ownWrites.onSettled((key) => this.settled(w, key));
     const selector = `${MANAGED_BY_LABEL}=${MANAGED_BY}`;
     const namespaces = this.options.namespaces?.length ? this.options.namespaces : [undefined];
     for (const kind of this.options.kinds ?? GENERATED_KINDS) {
@@ -101,7 +91,6 @@ export class DriftWatcher implements LiveObjectCache {
       const w = this.watched.get(name);
       if (!w) continue;
       this.watched.delete(name);
-      w.unsubscribe();
       await Promise.all(w.informers.map((i) => i.stop()));
     }
     if (this.watched.size === 0) for (const q of this.queues) q.close();
@@ -140,10 +129,7 @@ export class DriftWatcher implements LiveObjectCache {
 
   private evaluate(w: Watched, obj: KubeObject): void {
     const key = objectKey(obj);
-    if (w.cluster.ownWrites.isBusy(key)) {
-      w.pending.add(key);
-      return;
-    }
+    if (w.cluster.ownWrites.isTransient(key, obj.metadata.resourceVersion)) return;
     const state = checkSync(obj, this.manager);
     if (state.inSync) {
       w.reported.delete(key);
@@ -152,17 +138,8 @@ export class DriftWatcher implements LiveObjectCache {
     this.emit(w, obj, 'modified', state.reason ?? 'out of sync', state.editors);
   }
 
-  private settled(w: Watched, key: string): void {
-    if (!w.pending.delete(key)) return;
-    const [group, kind, namespace, name] = key.split('/');
-    const informer = w.informers.find((i) => i.rt.group === group && i.rt.kind === kind);
-    const obj = informer?.get(name!, namespace || undefined);
-    if (obj) this.evaluate(w, obj);
-  }
-
   private async removed(w: Watched, obj: KubeObject): Promise<void> {
     const key = objectKey(obj);
-    w.pending.delete(key);
     if (w.cluster.ownWrites.wasDeletedByUs(key)) return;
     const ref = refOf(obj);
     try {
