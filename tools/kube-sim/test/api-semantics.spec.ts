@@ -243,6 +243,12 @@ describe('list', () => {
     expect((await api.get(`${base}?labelSelector=a%20in%20()`)).status).toBe(400);
     expect((await api.get(`${base}?resourceVersion=999999999`)).status).toBe(504);
     expect((await api.get(`${base}?continue=garbage`)).status).toBe(400);
+    // Without a namespace a namespaced resource is only a cluster-wide list or watch.
+    expect(
+      ((await api.get('/api/v1/secrets')).body as { items: unknown[] }).items.length,
+    ).toBeGreaterThanOrEqual(4);
+    expect((await api.post('/api/v1/secrets', { metadata: { name: 'x', namespace: ns } })).status).toBe(405);
+    expect((await api.get('/api/v1/secrets/s-a')).status).toBe(404);
   });
 
   it('omits kind/apiVersion on items of built-in lists and keeps them for custom resources', async () => {

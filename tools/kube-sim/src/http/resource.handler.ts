@@ -119,6 +119,11 @@ export async function handleResource(
   const target = targetOf(s.deps, p);
   const verb = verbOf(req.method ?? 'GET', p, q);
   if (!verb) throw methodNotAllowed(req.method ?? '', p.resource);
+  // A namespaced resource without a namespace in the URL is only a cluster-wide list or watch.
+  if (target.rt.namespaced && !p.namespace) {
+    if (p.name) throw unknownPath();
+    if (verb !== 'list' && verb !== 'watch') throw methodNotAllowed(req.method ?? '', p.resource);
+  }
   const table = tableRequest(neg, q);
   switch (verb) {
     case 'get':
