@@ -13,6 +13,7 @@ import {
   badRequest,
   conflict,
   deleteSuccess,
+  forbidden,
   invalid,
   notFound,
   type KubeStatusError,
@@ -137,6 +138,11 @@ export class ObjectService {
           `Precondition failed: ResourceVersion in precondition: ${pre['resourceVersion']}, ResourceVersion in meta: ${obj.metadata.resourceVersion}`,
         );
     }
+    if (target.rt.key === '/namespaces' && ['default', 'kube-system', 'kube-public'].includes(target.name))
+      throw forbidden(`namespaces "${target.name}" is forbidden: this namespace may not be deleted`, {
+        name: target.name,
+        kind: 'namespaces',
+      });
     const propagation = this.propagation(options);
     const result = this.deleteObject(target, obj, propagation, opts.dryRun);
     if (result.removed) {

@@ -22,6 +22,8 @@ type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
 class Watcher {
   private columnsSent = false;
+  /** Events at or below this resourceVersion were already covered (replay, or a future start). */
+  minRv = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   closed = false;
 
@@ -89,6 +91,7 @@ class Watcher {
 
   /** Routes one store event through the selectors: objects entering them are ADDED, leaving them DELETED. */
   deliver(ev: StoreEvent): void {
+    if (ev.rv <= this.minRv) return;
     const now = this.matches(ev.object);
     const before = ev.prev ? this.matches(ev.prev) : false;
     switch (ev.type) {
@@ -153,6 +156,7 @@ export class WatchHub {
         return;
       }
       for (const ev of events) w.deliver(ev);
+      w.minRv = Number(rv);
     }
     this.watchers.add(w);
     let set = this.byKey.get(key);
