@@ -67,7 +67,7 @@ export function routeRequest(
       ? isRetriableReset(retry, res.beforeRequest)
       : isRetriableResponse(retry, res.code, res.grpcStatus, res.rateLimited);
     if (!retriable) return finish(res, start, now);
-    if (attempt >= retry.attempts) return finish({ ...res, flags: res.flags | Flag.URX }, start, now);
+    if (attempt >= retry.attempts) return finish(res, start, now, Flag.URX);
     const wait = backoffMs(retry, attempt + 1, ctx.rng.next());
     if (now + wait >= deadline) return timedOut(res, timeoutMs!, cluster);
     // §2.3: retries beyond maxRetries in flight are skipped and the response in hand is returned.
@@ -76,13 +76,32 @@ export function routeRequest(
   }
 }
 
-function finish(res: Attempt, start: number, end: number): RouterResult {
-  return { ...res, durationMs: end - start };
+function finish(res: Attempt, start: number, end: number, extraFlags = 0): RouterResult {
+  return result(res, res.flags | extraFlags, end - start, res.host, res.mtls);
+}
+
+function result(
+  r: CallOutcome,
+  flags: number,
+  durationMs: number,
+  host: PodInfo | undefined,
+  mtls: boolean,
+): RouterResult {
+  return {
+    code: r.code,
+    grpcStatus: r.grpcStatus,
+    flags,
+    durationMs,
+    responseBytes: r.responseBytes,
+    rateLimited: r.rateLimited,
+    host,
+    mtls,
+  };
 }
 
 function timedOut(res: Attempt, timeoutMs: number, cluster: ClusterInfo): RouterResult {
   const reply = localReply(504, Flag.UT, cluster.protocol, timeoutMs, 24);
-  return { ...reply, host: res.host, mtls: res.mtls };
+  return result(reply, reply.flags, timeoutMs, res.host, res.mtls);
 }
 
 function pickHost(
@@ -196,9 +215,15 @@ interface Hop {
 
 type AttemptKind = 'response' | 'local' | 'refused' | 'timeout' | 'global-timeout';
 
+/** Objects are built field by field in one order: spreads of differently shaped sources go megamorphic. */
 function attempt(r: CallOutcome, host: PodInfo | undefined, mtls: boolean, kind: AttemptKind): Attempt {
   return {
-    ...r,
+    code: r.code,
+    grpcStatus: r.grpcStatus,
+    flags: r.flags,
+    durationMs: r.durationMs,
+    responseBytes: r.responseBytes,
+    rateLimited: r.rateLimited,
     host,
     mtls,
     local: kind === 'local',
@@ -244,12 +269,12 @@ function exchange(
     const served = Math.max(0, limit - (begin - start) - latency / 2);
     const grpc = cluster.protocol === 'grpc' ? 0 : -1;
     recordDestination(ctx, hop, req, {
-      ...server,
       code: 0,
       grpcStatus: grpc,
       flags: Flag.DC,
       durationMs: served,
       responseBytes: 0,
+      rateLimited: false,
     });
     rt.release(idx, start + limit, cluster.policy.pool, hop.http1);
     rt.recordOutcome(idx, start + limit, 504, 'local-timeout', cluster.policy.outlier);
@@ -260,7 +285,10 @@ function exchange(
   recordDestination(ctx, hop, req, server);
   rt.release(idx, start + full, cluster.policy.pool, hop.http1);
   rt.recordOutcome(idx, start + full, server.code, 'response', cluster.policy.outlier);
-  return attempt({ ...server, flags: 0, durationMs: full }, hop.host, hop.mtls, 'response');
+  const a = attempt(server, hop.host, hop.mtls, 'response');
+  a.flags = 0;
+  a.durationMs = full;
+  return a;
 }
 
 function recordDestination(

@@ -310,5 +310,12 @@ function direct(
     req.bytes,
     server.responseBytes,
   );
-  return { ...server, flags: 0, durationMs: server.durationMs + ctx.hopLatencyMs };
+  return {
+    code: server.code,
+    grpcStatus: server.grpcStatus,
+    flags: 0,
+    durationMs: server.durationMs + ctx.hopLatencyMs,
+    responseBytes: server.responseBytes,
+    rateLimited: server.rateLimited,
+  };
 }
