@@ -21,8 +21,9 @@ export interface CompileOptions {
   /** Validate every emitted object with Istio's CRD schemas (default true). */
   validateSchemas?: boolean;
   /**
-   * Build explain entries (default true). A full reconcile that only applies objects can turn
-   * them off: they are a large share of the compiler's allocations.
+   * Explain entries (default true): computed on first access of a host's `explain`, by
+   * recompiling that one host, since building them for every host of a full compile would be a
+   * third of its cost and they are usually read for one host. `false` leaves them empty.
    */
   explain?: boolean;
 }
@@ -113,6 +114,7 @@ function compileChecked(
   unit: HostUnit,
   index: SnapshotIndex,
   options: CompileOptions,
+  withExplain: boolean,
 ): Omit<HostResult, 'host' | 'namespace' | 'service'> {
   const findings: Finding[] = [];
   const valid: StoredPolicy[] = [];
@@ -132,7 +134,6 @@ function compileChecked(
   const ctx: CheckContext = { unit, index, policies: valid, model, routes, byKind: groupByKind(valid) };
   for (const checker of CHECKERS)
     for (const draft of checker.check(ctx)) findings.push(toFinding(checker.definition, draft, unit.host));
-  const withExplain = options.explain !== false;
   const emitted = emitObjects(model, index, routes, withExplain);
   const blocked = () => findings.some((f) => f.severity === 'error');
   if (!blocked() && options.validateSchemas !== false)
@@ -167,7 +168,14 @@ function compileChecked(
 export function compileUnit(unit: HostUnit, index: SnapshotIndex, options: CompileOptions = {}): HostResult {
   const head = { host: unit.host, namespace: unit.service.namespace, service: unit.service.name };
   try {
-    return { ...head, ...compileChecked(unit, index, options) };
+    const result: HostResult = { ...head, ...compileChecked(unit, index, options, false) };
+    if (!result.emitted || options.explain === false) return result;
+    let explain: ExplainEntry[] | undefined;
+    // Same inputs, same objects: only the explain entries are built this time.
+    return Object.defineProperty(result, 'explain', {
+      enumerable: true,
+      get: () => (explain ??= compileChecked(unit, index, { ...options, validateSchemas: false }, true).explain),
+    });
   } catch (err) {
     return {
       ...head,

@@ -19,7 +19,7 @@ import {
   type MeshService,
 } from '@heliomesh/istio';
 import { policyBuilders as p, type StoredPolicy } from '@heliomesh/policy';
-import { formatTable, measure, median, type Measurement } from '../bench.util.js';
+import { formatTable, median } from '../bench.util.js';
 
 const SERVICES = Number(process.argv[2] ?? 10_000);
 const ONCE = process.argv.includes('--once');
@@ -131,6 +131,29 @@ function generate(count: number): CompileSnapshot {
 const mb = (bytes: number) => bytes / 1024 / 1024;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
+interface Timed {
+  runs: number[];
+  median: number;
+  /** CPU time of the process (all threads) per run: less sensitive to other load on the machine. */
+  cpuMedian: number;
+}
+
+/** Like bench.util's measure (one warm-up, then `runs` runs), also recording CPU time. */
+async function timed(runs: number, fn: () => unknown): Promise<Timed> {
+  await fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const usage = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    await fn();
+    wall.push(Number(process.hrtime.bigint() - start) / 1e6);
+    const used = process.cpuUsage(usage);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  return { runs: wall, median: median(wall), cpuMedian: median(cpu) };
+}
+
 /** The largest heap seen: before every GC during `fn`, and at its end. */
 function peakHeap(fn: () => unknown): number {
   gc();
@@ -159,27 +182,44 @@ function measureHosts(snapshot: CompileSnapshot): number[] {
   });
 }
 
-const row = (measure: string, m: Measurement) => ({
+const row = (measure: string, m: Timed) => ({
   measure,
   'median ms': m.median,
+  'cpu ms': m.cpuMedian,
   runs: m.runs.map((r) => r.toFixed(0)).join(' '),
 });
 
 /** Generates the mesh and checks it compiles without errors, timing that first (cold) compile. */
-function prepare(): { snapshot: CompileSnapshot; probe: ReturnType<typeof compile>; cold: number } {
+interface Prepared {
+  snapshot: CompileSnapshot;
+  probe: ReturnType<typeof compile>;
+  cold: { wall: number; cpu: number };
+}
+
+/** Generates the mesh and checks it compiles without errors, timing that first (cold) compile. */
+function prepare(): Prepared {
   const snapshot = generate(SERVICES);
   // The first compile in a process is also timed: RE2 has checked no pattern yet (each costs
   // ~0.1-0.3 ms in WASM, then is cached) and the JIT is cold.
+  const usage = process.cpuUsage();
   const start = process.hrtime.bigint();
   const probe = compile(snapshot);
-  const cold = Number(process.hrtime.bigint() - start) / 1e6;
+  const wall = Number(process.hrtime.bigint() - start) / 1e6;
+  const used = process.cpuUsage(usage);
   const errors = probe.findings.filter((f) => f.severity === 'error');
   if (errors.length > 0)
     throw new Error(`generated mesh does not compile cleanly: ${JSON.stringify(errors.slice(0, 3))}`);
   console.log(
     `mesh: ${snapshot.services.length} services x 3 versions, ${snapshot.policies.length} policies -> ${probe.objects.length} Istio objects, ${probe.findings.length} findings (no errors)`,
   );
-  return { snapshot, probe, cold };
+  return { snapshot, probe, cold: { wall, cpu: (used.user + used.system) / 1000 } };
+}
+
+/** A full compile whose every host's explain entries are then read (they are built on demand). */
+function compileAndExplainAll(snapshot: CompileSnapshot): number {
+  let entries = 0;
+  for (const host of compile(snapshot).hosts.values()) entries += host.explain.length;
+  return entries;
 }
 
 async function main(): Promise<void> {
@@ -188,38 +228,40 @@ async function main(): Promise<void> {
     for (let i = 0; i < 3; i++) compile(snapshot);
     return;
   }
-  const full = await measure(RUNS, () => compile(snapshot));
-  const rows = [
-    row('full compile + Istio schema validation', full),
+  const full = await timed(RUNS, () => compile(snapshot));
+  const rows: Array<Record<string, string | number>> = [
+    row('full compile + Istio schema validation (explain on demand)', full),
     {
       measure: 'first full compile in the process (cold RE2 cache and JIT)',
-      'median ms': cold,
+      'median ms': cold.wall,
+      'cpu ms': cold.cpu,
       runs: '1 run',
     },
     row(
-      'full compile + validation, without explain entries',
-      await measure(RUNS, () => compile(snapshot, { explain: false })),
+      'full compile + validation + explain of every host',
+      await timed(RUNS, () => compileAndExplainAll(snapshot)),
     ),
     row(
       'full compile, no schema validation',
-      await measure(RUNS, () => compile(snapshot, { validateSchemas: false })),
+      await timed(RUNS, () => compile(snapshot, { validateSchemas: false })),
     ),
     row(
       `Istio schema validation alone (${probe.objects.length} objects)`,
-      await measure(RUNS, () => probe.objects.forEach(istioSchemaErrors)),
+      await timed(RUNS, () => probe.objects.forEach(istioSchemaErrors)),
     ),
-    row('indexSnapshot (once per snapshot)', await measure(RUNS, () => indexSnapshot(snapshot))),
+    row('indexSnapshot (once per snapshot)', await timed(RUNS, () => indexSnapshot(snapshot))),
   ];
   const hostTimes = measureHosts(snapshot);
   const sorted = [...hostTimes].sort((a, b) => a - b);
   rows.push({
     measure: 'compileHost, one service (indexed; median of 1000 hosts)',
     'median ms': median(hostTimes),
+    'cpu ms': '-',
     runs: `p99 ${sorted[Math.floor(sorted.length * 0.99)]!.toFixed(3)}`,
   });
-  const baseline = await measure(RUNS, () => JSON.stringify(probe.objects));
+  const baseline = await timed(RUNS, () => JSON.stringify(probe.objects));
   rows.push(row('baseline: JSON.stringify(objects)', baseline));
-  rows.push(row('toYaml(objects)', await measure(RUNS, () => toYaml(probe.objects))));
+  rows.push(row('toYaml(objects)', await timed(RUNS, () => toYaml(probe.objects))));
   const heap = peakHeap(() => compile(snapshot));
   const heapBefore = (gc(), process.memoryUsage().heapUsed);
   console.log(formatTable(rows));
@@ -227,10 +269,10 @@ async function main(): Promise<void> {
     `peak heap during one full compile: ${mb(heap).toFixed(0)} MiB (heap before: ${mb(heapBefore).toFixed(0)} MiB; process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`,
   );
   console.log(
-    `ratio full compile + validation / JSON.stringify baseline: ${(full.median / baseline.median).toFixed(1)}x`,
+    `ratio full compile + validation / JSON.stringify baseline (same run): ${(full.median / baseline.median).toFixed(1)}x wall, ${(full.cpuMedian / baseline.cpuMedian).toFixed(1)}x cpu`,
   );
   console.log(
-    `goals: full compile + validation < 2000 ms: ${full.median < 2000 ? 'met' : 'MISSED'}; one host < 1 ms: ${median(hostTimes) < 1 ? 'met' : 'MISSED'}`,
+    `goals: full compile + validation < 2000 ms: ${full.median < 2000 ? 'met' : 'MISSED'} (wall), ${full.cpuMedian < 2000 ? 'met' : 'MISSED'} (cpu); one host < 1 ms: ${median(hostTimes) < 1 ? 'met' : 'MISSED'}`,
   );
 }
 
