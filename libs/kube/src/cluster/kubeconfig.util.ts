@@ -72,7 +72,7 @@ function rejectUnsafe(
 function parseYaml(text: string): Record<string, unknown> {
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = parse(text, { logLevel: 'error' });
   } catch (err) {
     throw invalid(`the kubeconfig is not valid YAML: ${errorMessage(err)}`);
   }
