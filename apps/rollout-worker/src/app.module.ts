@@ -1,14 +1,30 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import {
+  CLUSTER_TARGETS,
+  type ClusterTargets,
+  ClustersService,
+  CoreModule,
+  KubeClusterTargets,
+  ReconcileService,
+} from '@heliomesh/core';
 import { DatabaseModule } from '@heliomesh/db';
 import { ObservabilityModule, type ServiceRuntime } from '@heliomesh/observability';
 import { QueueModule } from '@heliomesh/queue';
+import { DataSource } from 'typeorm';
 import { WORKER_CONFIG, type WorkerConfig } from './config.js';
+import { DiscoveryProcessor } from './discovery/discovery.processor.js';
+import { OutboxRelayService } from './outbox/outbox-relay.service.js';
 import { ReconcileProcessor } from './reconcile.processor.js';
+import { DriftSupervisor } from './reconcile/drift-supervisor.service.js';
 import { RolloutProcessor } from './rollout.processor.js';
 
 @Module({})
 export class WorkerModule {
-  static forRoot(config: WorkerConfig, runtime: ServiceRuntime): DynamicModule {
+  static forRoot(
+    config: WorkerConfig,
+    runtime: ServiceRuntime,
+    clusterTargets: () => ClusterTargets = () => new KubeClusterTargets(),
+  ): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
@@ -19,8 +35,22 @@ export class WorkerModule {
           migrateOnStart: config.DB_MIGRATE_ON_START,
         }),
         QueueModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX }),
+        CoreModule.forRoot({ secretKey: config.CLUSTER_SECRET_KEY, clusterTargets }),
       ],
-      providers: [{ provide: WORKER_CONFIG, useValue: config }, ReconcileProcessor, RolloutProcessor],
+      providers: [
+        { provide: WORKER_CONFIG, useValue: config },
+        {
+          provide: ReconcileService,
+          useFactory: (db: DataSource, clusters: ClustersService, targets: ClusterTargets) =>
+            new ReconcileService(db, clusters, targets),
+          inject: [DataSource, ClustersService, CLUSTER_TARGETS],
+        },
+        OutboxRelayService,
+        DriftSupervisor,
+        ReconcileProcessor,
+        RolloutProcessor,
+        DiscoveryProcessor,
+      ],
     };
   }
 }

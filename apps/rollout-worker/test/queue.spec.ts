@@ -55,14 +55,14 @@ describe('rollout-worker queues', () => {
     const service = await start(prefix);
     const queue = reconcileQueue(prefix);
     const jobId = await enqueueReconcile(queue, {
-      tenantId: 't-1',
-      serviceId: 's-1',
+      tenantId: '00000000-0000-4000-8000-000000000003',
+      serviceId: '00000000-0000-4000-8000-000000000001',
       reason: 'policy-change',
     });
     const job: Job = await eventually(
       async () => (await queue.getJobState(jobId!)) === 'completed' && queue.getJob(jobId!),
     );
-    expect(job.returnvalue).toEqual({ serviceId: 's-1', reason: 'policy-change' });
+    expect(job.returnvalue).toEqual({ status: 'skipped', reason: 'the service no longer exists' });
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
     expect(metrics).toMatch(
       /heliomesh_jobs_total\{queue="reconcile",outcome="completed",service="rollout-worker"\} 1/,
@@ -80,7 +80,11 @@ describe('rollout-worker queues', () => {
       WORKER_TIMING: JSON.stringify(WORKER_TIMING),
     });
     const queue = reconcileQueue(prefix);
-    const jobId = await enqueueReconcile(queue, { tenantId: 't-1', serviceId: 's-crash', reason: 'drift' });
+    const jobId = await enqueueReconcile(queue, {
+      tenantId: '00000000-0000-4000-8000-000000000003',
+      serviceId: '00000000-0000-4000-8000-000000000002',
+      reason: 'drift',
+    });
     await doomed.waitForOutput(new RegExp(`started ${jobId}`), 10_000);
     doomed.child.kill('SIGKILL');
     await doomed.exited;
@@ -94,7 +98,7 @@ describe('rollout-worker queues', () => {
     );
     const recoveredInMs = Date.now() - killedAt;
     expect(recoveredInMs).toBeLessThan(5_000);
-    expect(job.returnvalue).toEqual({ serviceId: 's-crash', reason: 'drift' });
+    expect(job.returnvalue).toEqual({ status: 'skipped', reason: 'the service no longer exists' });
     expect(job.stalledCounter).toBe(1);
   });
 });

@@ -88,6 +88,15 @@ export const env = {
         .prefault(fallback),
       'lowercase letters, digits and dashes (at most 41)',
     ),
+  /** A random key of `bytes` bytes, base64-encoded. */
+  base64Key: (bytes: number, fallback: string) =>
+    described(
+      z
+        .string()
+        .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === bytes)
+        .prefault(fallback),
+      `${bytes} random bytes, base64-encoded (openssl rand -base64 ${bytes})`,
+    ),
   optionalString: (form: string) => described(z.string().min(1).optional(), form),
   bool: (fallback: boolean) =>
     described(

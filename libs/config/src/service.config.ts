@@ -23,3 +23,14 @@ export const DEFAULT_PORTS = {
   kubeSim: 6443,
   meshSim: 15020,
 } as const;
+
+/**
+ * A fixed key for development and the sandbox only. Services log a warning when they run with it;
+ * the Helm chart always generates a real one.
+ */
+export const DEV_CLUSTER_SECRET_KEY = Buffer.from('heliomesh-development-only-key!!').toString('base64');
+
+/** Services that read or write cluster credentials. */
+export const clusterAccessEnv = {
+  CLUSTER_SECRET_KEY: env.base64Key(32, DEV_CLUSTER_SECRET_KEY),
+};

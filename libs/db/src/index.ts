@@ -20,6 +20,7 @@ export { TenantEntity } from './entities/tenant.entity.js';
 export { ENTITIES, MIGRATIONS } from './schema.js';
 export { SnakeNamingStrategy } from './snake-naming.strategy.js';
 export { AppliedObjectEntity } from './entities/applied-object.entity.js';
+export type { JsonObject } from './entities/json.types.js';
 export { CLUSTER_CONNECTIONS, ClusterEntity, type ClusterConnection } from './entities/cluster.entity.js';
 export { NamespaceClaimEntity } from './entities/namespace-claim.entity.js';
 export {

@@ -5,6 +5,8 @@
 export const QUEUE_NAMES = {
   reconcile: 'reconcile',
   rollout: 'rollout',
+  /** Periodic service discovery and full resync, run by one worker at a time. */
+  discovery: 'discovery',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

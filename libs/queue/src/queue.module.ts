@@ -67,7 +67,11 @@ export class QueueModule {
       global: true,
       imports: [
         BullModule.forRoot({ connection, prefix: opts.prefix }),
-        BullModule.registerQueue({ name: QUEUE_NAMES.reconcile }, { name: QUEUE_NAMES.rollout }),
+        BullModule.registerQueue(
+          { name: QUEUE_NAMES.reconcile },
+          { name: QUEUE_NAMES.rollout },
+          { name: QUEUE_NAMES.discovery },
+        ),
       ],
       providers: [
         { provide: QUEUE_OPTIONS, useValue: opts },

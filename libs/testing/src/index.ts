@@ -19,3 +19,13 @@ export {
   uniqueQueuePrefix,
   type TestDatabase,
 } from './test-database.util.js';
+export {
+  DEMO_TOPOLOGY,
+  deployTopology,
+  type KubeSim,
+  loadTopologyFile,
+  type MeshSimHandle,
+  type MeshSimOptions,
+  startMeshSim,
+  startSandbox,
+} from './sandbox.util.js';

@@ -1,3 +1,4 @@
+import type { JsonObject } from './json.types.js';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** What Heliomesh last applied to a cluster: the object itself, its hash and where it came from. */
@@ -31,7 +32,7 @@ export class AppliedObjectEntity {
   contentHash!: string;
 
   @Column({ type: 'jsonb' })
-  object!: Record<string, unknown>;
+  object!: JsonObject;
 
   @Column({ type: 'jsonb' })
   sources!: Array<{ id: string; revision: number }>;

@@ -1,3 +1,4 @@
+import type { JsonObject } from './json.types.js';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 export const CLUSTER_CONNECTIONS = ['kubeconfig', 'in-cluster', 'sandbox'] as const;
@@ -36,5 +37,5 @@ export class ClusterEntity {
   lastCheckedAt!: Date | null;
 
   @Column({ type: 'jsonb', nullable: true })
-  lastStatus!: Record<string, unknown> | null;
+  lastStatus!: JsonObject | null;
 }

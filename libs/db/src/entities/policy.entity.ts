@@ -1,3 +1,4 @@
+import type { JsonObject } from './json.types.js';
 import {
   Column,
   CreateDateColumn,
@@ -41,10 +42,10 @@ export class PolicyEntity {
   kind!: string;
 
   @Column({ type: 'jsonb' })
-  target!: Record<string, unknown>;
+  target!: JsonObject;
 
   @Column({ type: 'jsonb' })
-  spec!: Record<string, unknown>;
+  spec!: JsonObject;
 
   @Column({ type: 'integer' })
   revision!: number;
@@ -96,10 +97,10 @@ export class PolicyRevisionEntity {
   kind!: string;
 
   @Column({ type: 'jsonb' })
-  target!: Record<string, unknown>;
+  target!: JsonObject;
 
   @Column({ type: 'jsonb' })
-  spec!: Record<string, unknown>;
+  spec!: JsonObject;
 
   @Column({ type: 'text' })
   actor!: string;

@@ -1,0 +1,127 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LOGGER, type Logger } from '@heliomesh/observability';
+import { HeliomeshError } from '@heliomesh/util';
+
+export interface ApiErrorBody {
+  error: {
+    code: string;
+    message: string;
+    path: string;
+    details?: Array<{ code: string; path: string; message: string }>;
+    requestId: string;
+  };
+}
+
+/** Fastify's own errors for bad requests, mapped to our stable codes. */
+const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413,
+    code: 'BODY_TOO_LARGE',
+    message: 'The request body is larger than 1 MiB; split it into smaller requests.',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Send JSON (Content-Type: application/json), or YAML to /v1/apply.',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    code: 'JSON_MALFORMED',
+    message: 'The body is empty but Content-Type says JSON; send a JSON body.',
+  },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    status: 400,
+    code: 'JSON_MALFORMED',
+    message: 'The body is not valid JSON.',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    code: 'BODY_MALFORMED',
+    message: 'Content-Length does not match the body.',
+  },
+};
+
+/** Postgres errors that can only come from unusual input, never from a bug we could fix by retrying. */
+const PG_INPUT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  '22P02': { status: 400, code: 'INPUT_INVALID', message: 'A value has the wrong format.' },
+  '22001': { status: 422, code: 'INPUT_TOO_LONG', message: 'A value is longer than allowed.' },
+  '54000': { status: 422, code: 'INPUT_TOO_LARGE', message: 'A value is too large to store.' },
+  '22021': {
+    status: 400,
+    code: 'INPUT_INVALID',
+    message: 'A value contains bytes that are not valid UTF-8 (or a NUL character).',
+  },
+  '22P05': {
+    status: 400,
+    code: 'INPUT_INVALID',
+    message: 'A value contains a character that cannot be stored (such as \\u0000).',
+  },
+};
+
+/**
+ * Every error leaves as `{ error: { code, message, path, details?, requestId } }`. Known client
+ * mistakes get their 4xx; anything else is logged with its stack and answered with a 500 that
+ * carries the request id, so an operator can find it.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { status, body } = this.toResponse(exception, String(request.id));
+    if (status >= 500)
+      this.logger.error({ err: exception, requestId: request.id, url: request.url }, 'request failed');
+    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+
+  toResponse(exception: unknown, requestId: string): { status: number; body: ApiErrorBody } {
+    const make = (
+      status: number,
+      code: string,
+      message: string,
+      path = '$',
+      details?: ApiErrorBody['error']['details'],
+    ) => ({
+      status,
+      body: { error: { code, message, path, ...(details?.length ? { details } : {}), requestId } },
+    });
+    if (exception instanceof HeliomeshError)
+      return make(exception.status, exception.code, exception.message, exception.path, exception.details);
+    const code = (exception as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && FASTIFY_ERRORS[code]) {
+      const known = FASTIFY_ERRORS[code];
+      return make(known.status, known.code, known.message);
+    }
+    if (typeof code === 'string' && PG_INPUT_ERRORS[code]) {
+      const known = PG_INPUT_ERRORS[code];
+      return make(known.status, known.code, known.message);
+    }
+    if (exception instanceof SyntaxError && /JSON/.test(exception.message))
+      return make(400, 'JSON_MALFORMED', `The body is not valid JSON: ${exception.message}`);
+    // Fastify's parser errors reach us wrapped by Nest, with only a status and Fastify's message.
+    const status =
+      exception instanceof HttpException
+        ? exception.getStatus()
+        : (exception as { statusCode?: unknown } | null)?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const message = exception instanceof Error ? exception.message : '';
+      if (status === 404) return make(404, 'ROUTE_NOT_FOUND', 'No such endpoint; see /docs for the API.');
+      if (status === 413)
+        return make(413, 'BODY_TOO_LARGE', FASTIFY_ERRORS['FST_ERR_CTP_BODY_TOO_LARGE']!.message);
+      if (status === 415)
+        return make(415, 'UNSUPPORTED_MEDIA_TYPE', FASTIFY_ERRORS['FST_ERR_CTP_INVALID_MEDIA_TYPE']!.message);
+      if (status === 400 && /JSON/.test(message))
+        return make(400, 'JSON_MALFORMED', `The body is not valid JSON. ${message}.`);
+      return make(status, `HTTP_${status}`, message || 'Bad request.');
+    }
+    return make(
+      500,
+      'INTERNAL',
+      `Something went wrong on our side; the request id ${requestId} lets an operator find it in the logs.`,
+    );
+  }
+}

@@ -1,0 +1,140 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { DatabaseConnector, OUTBOX_CHANNEL, type OutboxMessage, OutboxRepository } from '@heliomesh/db';
+import { LOGGER, type Logger } from '@heliomesh/observability';
+import { enqueueReconcile, QUEUE_CONNECTION, QUEUE_NAMES, type ReconcileJobData } from '@heliomesh/queue';
+import { errorMessage, sleep } from '@heliomesh/util';
+import { WORKER_CONFIG, type WorkerConfig } from '../config.js';
+
+const BATCH = 200;
+const PUBLISH_TIMEOUT_MS = 2_000;
+
+/**
+ * Moves outbox rows to the queue. A Postgres NOTIFY at commit wakes it at once; a slow poll
+ * covers lost notifications and retries what failed while Redis was away. Several workers
+ * can run it: rows are claimed with SKIP LOCKED.
+ */
+@Injectable()
+export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly outbox = new OutboxRepository();
+  private listener?: pg.Client;
+  private timer?: NodeJS.Timeout;
+  private draining?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly connector: DatabaseConnector,
+    @InjectQueue(QUEUE_NAMES.reconcile) private readonly reconcileQueue: Queue,
+    @Inject(QUEUE_CONNECTION) private readonly redis: Redis,
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.connector.ready().then(
+      () => {
+        void this.listen();
+        this.timer = setInterval(() => this.wake(), this.config.OUTBOX_POLL_MS);
+        this.wake();
+      },
+      () => undefined,
+    );
+  }
+
+  /** Starts a drain, or asks the running one to go round once more. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Resolves when everything published so far has been handed to the queue (tests). */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.redis.status !== 'ready') return;
+        const { published, failed } = await this.outbox.relayBatch(this.db, BATCH, (messages) =>
+          this.publish(messages),
+        );
+        if (failed > 0 || published < BATCH) return;
+      }
+    } catch (err) {
+      this.logger.warn({ err: errorMessage(err) }, 'outbox relay failed; retrying on the next poll');
+    }
+  }
+
+  private async publish(messages: OutboxMessage[]): Promise<Set<string>> {
+    const accepted = new Set<string>();
+    for (const message of messages) {
+      if (message.topic !== 'reconcile') {
+        this.logger.error(
+          { id: message.id, topic: message.topic },
+          'outbox message with an unknown topic; skipping it',
+        );
+        accepted.add(message.id);
+        continue;
+      }
+      const data = message.payload as unknown as ReconcileJobData;
+      const added = await Promise.race([
+        enqueueReconcile(this.reconcileQueue, data).then(() => true),
+        sleep(PUBLISH_TIMEOUT_MS).then(() => false),
+      ]);
+      if (!added) break;
+      accepted.add(message.id);
+    }
+    return accepted;
+  }
+
+  private async listen(): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      const client = new pg.Client({
+        connectionString: this.config.DATABASE_URL,
+        application_name: 'heliomesh-outbox-listener',
+      });
+      try {
+        await client.connect();
+        client.on('notification', () => this.wake());
+        await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+        this.listener = client;
+        await new Promise<void>((resolve) => {
+          client.once('error', () => resolve());
+          client.once('end', () => resolve());
+        });
+      } catch (err) {
+        this.logger.warn(
+          { err: errorMessage(err) },
+          'outbox listener disconnected; polling until it is back',
+        );
+      }
+      await client.end().catch(() => undefined);
+      this.listener = undefined;
+      if (!this.stopped) await sleep(Math.min(500 * 2 ** attempt, 10_000));
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.listener?.end().catch(() => undefined);
+    await this.draining;
+  }
+}

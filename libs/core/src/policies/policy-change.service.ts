@@ -1,0 +1,339 @@
+import { randomUUID } from 'node:crypto';
+import { type DataSource, type EntityManager, In } from 'typeorm';
+import {
+  compileHost,
+  type Finding,
+  indexSnapshot,
+  type IstioObject,
+  previewPolicy,
+  toYaml,
+} from '@heliomesh/istio';
+import type { PolicyBody, StoredPolicy } from '@heliomesh/policy';
+import {
+  AppliedObjectEntity,
+  AuditRepository,
+  inTenantTx,
+  type JsonObject,
+  OutboxRepository,
+  PolicyEntity,
+  PolicyRevisionEntity,
+} from '@heliomesh/db';
+import { HeliomeshError } from '@heliomesh/util';
+import { invalid, isUniqueViolation } from '../common/errors.util.js';
+import type { TenantRequestContext } from '../common/request-context.types.js';
+import { unifiedDiff } from '../common/text-diff.util.js';
+import {
+  type DesiredState,
+  DesiredStateRepository,
+  serviceKey,
+  toStoredPolicy,
+} from '../desired-state/desired-state.repository.js';
+import { auditImage } from './policy.dto.js';
+import { type ServiceName, touchedServices } from './policy-targets.util.js';
+
+export interface DryRunResult {
+  dryRun: true;
+  /** The generated Istio objects of every service the change touches, as they would be. */
+  yaml: string;
+  /** Unified diff against what is applied now, per object. */
+  diff: string;
+  findings: Finding[];
+}
+
+type ClusterRef = { id: string; name: string };
+
+export type Change =
+  | { type: 'create'; body: PolicyBody; cluster: ClusterRef }
+  | { type: 'update'; body: PolicyBody; cluster: ClusterRef; existing: PolicyEntity }
+  | { type: 'delete'; existing: PolicyEntity; cluster: ClusterRef };
+
+export interface ChangeOutcome {
+  policy: PolicyEntity | null;
+  warnings: Finding[];
+}
+
+class DryRunRollback extends Error {
+  constructor(readonly result: DryRunResult) {
+    super('dry run');
+  }
+}
+
+/** Serialises policy writes of one tenant in one cluster, so two writes cannot both pass validation and then conflict. */
+const WRITE_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtextextended('heliomesh.policies:' || $1 || ':' || $2, 0))`;
+
+/**
+ * Policy changes as one transaction: each is validated against the whole desired state (with
+ * the changes before it applied), then its row, revision, audit event and one outbox message per
+ * touched service are written. Several changes (a GitOps bundle) commit or fail together. A dry
+ * run does all of it and rolls back, returning the YAML and diff instead.
+ */
+export class PolicyChangeService {
+  private readonly desired = new DesiredStateRepository();
+  private readonly audit = new AuditRepository();
+  private readonly outbox = new OutboxRepository();
+
+  constructor(private readonly db: DataSource) {}
+
+  async run(
+    ctx: TenantRequestContext,
+    changes: Change[],
+    dryRun: boolean,
+  ): Promise<ChangeOutcome[] | DryRunResult> {
+    try {
+      return await inTenantTx(this.db, ctx.tenantId, async (m) => {
+        const states = await this.lockAndLoad(m, ctx, changes);
+        const outcomes: ChangeOutcome[] = [];
+        for (const change of changes)
+          outcomes.push(await this.applyOne(m, ctx, change, states.get(change.cluster.id)!, dryRun));
+        if (dryRun)
+          throw new DryRunRollback(
+            await this.dryRun(
+              m,
+              changes,
+              states,
+              outcomes.flatMap((o) => o.warnings),
+            ),
+          );
+        return outcomes;
+      });
+    } catch (err) {
+      if (err instanceof DryRunRollback) return err.result;
+      if (isUniqueViolation(err))
+        throw new HeliomeshError({
+          code: 'POLICY_EXISTS',
+          status: 409,
+          message:
+            'A policy with this name was just created in this namespace; update it (PUT) or choose another name.',
+          path: ['name'],
+        });
+      throw err;
+    }
+  }
+
+  private async lockAndLoad(
+    m: EntityManager,
+    ctx: TenantRequestContext,
+    changes: Change[],
+  ): Promise<Map<string, DesiredState>> {
+    const clusters = [...new Map(changes.map((c) => [c.cluster.id, c.cluster])).values()].sort((a, b) =>
+      a.id.localeCompare(b.id),
+    );
+    const states = new Map<string, DesiredState>();
+    for (const cluster of clusters) {
+      await m.query(WRITE_LOCK_SQL, [ctx.tenantId, cluster.id]);
+      states.set(cluster.id, await this.desired.load(m, ctx.tenantId, cluster));
+    }
+    for (const change of changes) if (change.type !== 'create') await assertUnchanged(m, change.existing);
+    return states;
+  }
+
+  private async applyOne(
+    m: EntityManager,
+    ctx: TenantRequestContext,
+    change: Change,
+    state: DesiredState,
+    dryRun: boolean,
+  ): Promise<ChangeOutcome> {
+    const id = change.type === 'create' ? randomUUID() : change.existing.id;
+    const revision = change.type === 'create' ? 1 : change.existing.revision + 1;
+    let warnings: Finding[] = [];
+    if (change.type !== 'delete') {
+      const candidate = { ...change.body, id, revision } as StoredPolicy;
+      if (!state.services.has(serviceKey(candidate.target.namespace, candidate.target.service))) {
+        throw invalid(
+          'SERVICE_NOT_FOUND',
+          `No service "${candidate.target.service}" has been discovered in namespace "${candidate.target.namespace}" of cluster "${change.cluster.name}". Deploy it, then run POST /v1/services/sync.`,
+          ['target', 'service'],
+        );
+      }
+      const findings = previewPolicy(state.snapshot, candidate).findings.filter((f) =>
+        f.policyIds?.includes(id),
+      );
+      const errors = findings.filter((f) => f.severity === 'error');
+      if (errors.length) throw rejected(change.body.name, errors);
+      warnings = findings;
+    }
+    const policy = await this.write(m, ctx, change, id, revision, state);
+    state.policies = [...state.policies.filter((p) => p.id !== id), ...(policy ? [policy] : [])];
+    state.snapshot = { ...state.snapshot, policies: state.policies.map(toStoredPolicy) };
+    if (dryRun) return { policy, warnings };
+    await this.audit.append(m, {
+      tenantId: ctx.tenantId,
+      actor: ctx.auth.actor,
+      action: `policy.${change.type}`,
+      resourceKind: 'Policy',
+      resourceId: id,
+      requestId: ctx.requestId ?? null,
+      reason: ctx.reason ?? null,
+      data: {
+        before: change.type === 'create' ? null : auditImage(change.existing),
+        after: policy ? auditImage(policy) : null,
+        ...(warnings.length ? { warnings: warnings.map((f) => f.code) } : {}),
+      },
+    });
+    for (const svc of touched(change)) {
+      const row = state.services.get(serviceKey(svc.namespace, svc.name));
+      if (row)
+        await this.outbox.add(m, {
+          tenantId: ctx.tenantId,
+          topic: 'reconcile',
+          payload: { tenantId: ctx.tenantId, serviceId: row.id, reason: 'policy-change' },
+        });
+    }
+    return { policy, warnings };
+  }
+
+  private async write(
+    m: EntityManager,
+    ctx: TenantRequestContext,
+    change: Change,
+    id: string,
+    revision: number,
+    state: DesiredState,
+  ): Promise<PolicyEntity | null> {
+    const repo = m.getRepository(PolicyEntity);
+    const revisions = m.getRepository(PolicyRevisionEntity);
+    const base = {
+      policyId: id,
+      revision,
+      tenantId: ctx.tenantId,
+      actor: ctx.auth.actor,
+      reason: ctx.reason ?? null,
+    };
+    if (change.type === 'delete') {
+      const p = change.existing;
+      await revisions.insert({
+        ...base,
+        change: 'delete',
+        name: p.name,
+        kind: p.kind,
+        target: p.target,
+        spec: p.spec,
+      });
+      await repo.delete({ id });
+      return null;
+    }
+    const body = change.body;
+    const fields = {
+      serviceId: state.services.get(serviceKey(body.target.namespace, body.target.service))!.id,
+      clusterId: change.cluster.id,
+      namespace: body.target.namespace,
+      target: body.target as JsonObject,
+      spec: body.spec as JsonObject,
+      revision,
+      status: 'Pending' as const,
+      statusReason: null,
+      statusUpdatedAt: new Date(),
+      updatedBy: ctx.auth.actor,
+    };
+    if (change.type === 'create')
+      await repo.insert({
+        id,
+        tenantId: ctx.tenantId,
+        name: body.name,
+        kind: body.kind,
+        createdBy: ctx.auth.actor,
+        ...fields,
+      });
+    else await repo.update({ id }, fields);
+    await revisions.insert({
+      ...base,
+      change: change.type,
+      name: body.name,
+      kind: body.kind,
+      target: fields.target,
+      spec: fields.spec,
+    });
+    return repo.findOneByOrFail({ id });
+  }
+
+  /** What the changes would generate for every touched service, and the diff against what is applied. */
+  private async dryRun(
+    m: EntityManager,
+    changes: Change[],
+    states: Map<string, DesiredState>,
+    findings: Finding[],
+  ): Promise<DryRunResult> {
+    const objects: IstioObject[] = [];
+    const before = new Map<string, string>();
+    for (const [clusterId, state] of states) {
+      const services = dedupe(changes.filter((c) => c.cluster.id === clusterId).flatMap(touched));
+      const index = indexSnapshot(state.snapshot);
+      objects.push(
+        ...services.flatMap(
+          (s) => compileHost(index, { namespace: s.namespace, service: s.name })?.objects ?? [],
+        ),
+      );
+      const ids = services
+        .map((s) => state.services.get(serviceKey(s.namespace, s.name))?.id)
+        .filter((x): x is string => x !== undefined);
+      const applied = ids.length
+        ? await m.getRepository(AppliedObjectEntity).find({ where: { clusterId, serviceId: In(ids) } })
+        : [];
+      for (const o of applied)
+        before.set(objectKey(o.kind, o.namespace, o.name), toYaml([o.object as unknown as IstioObject]));
+    }
+    const after = new Map(
+      objects.map((o) => [objectKey(o.kind, o.metadata.namespace, o.metadata.name), toYaml([o])]),
+    );
+    const diff = [...new Set([...before.keys(), ...after.keys()])]
+      .sort()
+      .map((key) =>
+        unifiedDiff(before.get(key) ?? '', after.get(key) ?? '', {
+          from: `applied/${key}`,
+          to: `desired/${key}`,
+        }),
+      )
+      .join('');
+    return { dryRun: true, yaml: toYaml(objects), diff, findings };
+  }
+}
+
+function objectKey(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}/${namespace ?? ''}/${name}`;
+}
+
+/** Services a change writes configuration on: before (for updates and deletes) and after it. */
+function touched(change: Change): ServiceName[] {
+  const all: ServiceName[] = [];
+  if (change.type !== 'create') all.push(...touchedServices(change.existing.target, change.existing.spec));
+  if (change.type !== 'delete')
+    all.push(...touchedServices(change.body.target as JsonObject, change.body.spec as JsonObject));
+  return dedupe(all);
+}
+
+function dedupe(services: ServiceName[]): ServiceName[] {
+  return [...new Map(services.map((s) => [serviceKey(s.namespace, s.name), s])).values()];
+}
+
+/** The revision checked before the lock must still be current under it: lost updates are impossible. */
+async function assertUnchanged(m: EntityManager, existing: PolicyEntity): Promise<void> {
+  const [row]: Array<{ revision: number }> = await m.query(
+    `SELECT revision FROM policies WHERE id = $1 FOR UPDATE`,
+    [existing.id],
+  );
+  if (!row)
+    throw new HeliomeshError({
+      code: 'NOT_FOUND',
+      status: 404,
+      message: `The policy "${existing.name}" was deleted meanwhile.`,
+    });
+  if (row.revision !== existing.revision)
+    throw new HeliomeshError({
+      code: 'REVISION_MISMATCH',
+      status: 412,
+      message: `The policy moved to revision ${row.revision} while this change was being made. Read it again and reapply your change.`,
+      path: ['headers', 'if-match'],
+    });
+}
+
+function rejected(policyName: string, errors: Finding[]): HeliomeshError {
+  const first = errors[0]!;
+  return new HeliomeshError({
+    code: 'POLICY_REJECTED',
+    status: 422,
+    message: `Policy "${policyName}" was rejected: ${first.code}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : ''}`,
+    path: first.path,
+    details: errors.map((f) => ({ code: f.code, path: f.path, message: f.message })),
+  });
+}
