@@ -29,3 +29,5 @@ export {
   startMeshSim,
   startSandbox,
 } from './sandbox.util.js';
+export { ApiClient, type ApiResponse } from './api-client.util.js';
+export { setUpTenant, testAdminToken, type TenantSetup } from './platform.fixture.js';

@@ -1,3 +1,4 @@
+import { governedObjects } from '../desired-state/governed.util.js';
 import type { DataSource } from 'typeorm';
 import { requireRole } from '@heliomesh/auth';
 import { inTenantTx, PolicyEntity } from '@heliomesh/db';
@@ -42,8 +43,10 @@ export class GitOpsService {
         `SELECT DISTINCT c.id, c.name FROM namespace_claims n JOIN clusters c ON c.id = n.cluster_id ORDER BY c.name`,
       );
       const objects: IstioObject[] = [];
-      for (const cluster of clusters)
-        objects.push(...compile((await this.desired.load(m, ctx.tenantId, cluster)).snapshot).objects);
+      for (const cluster of clusters) {
+        const result = compile((await this.desired.load(m, ctx.tenantId, cluster)).snapshot);
+        for (const host of result.hosts.values()) objects.push(...governedObjects(host));
+      }
       return toYaml(objects);
     });
   }

@@ -1,3 +1,4 @@
+import { governedObjects } from '../desired-state/governed.util.js';
 import { randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import {
@@ -18,7 +19,8 @@ import {
   PolicyEntity,
   PolicyRevisionEntity,
 } from '@heliomesh/db';
-import { HeliomeshError } from '@heliomesh/util';
+import { canonicalJson, HeliomeshError } from '@heliomesh/util';
+import { stringify } from 'yaml';
 import { invalid, isUniqueViolation } from '../common/errors.util.js';
 import type { TenantRequestContext } from '../common/request-context.types.js';
 import { unifiedDiff } from '../common/text-diff.util.js';
@@ -260,8 +262,8 @@ export class PolicyChangeService {
       const services = dedupe(changes.filter((c) => c.cluster.id === clusterId).flatMap(touched));
       const index = indexSnapshot(state.snapshot);
       objects.push(
-        ...services.flatMap(
-          (s) => compileHost(index, { namespace: s.namespace, service: s.name })?.objects ?? [],
+        ...services.flatMap((s) =>
+          governedObjects(compileHost(index, { namespace: s.namespace, service: s.name })),
         ),
       );
       const ids = services
@@ -271,7 +273,7 @@ export class PolicyChangeService {
         ? await m.getRepository(AppliedObjectEntity).find({ where: { clusterId, serviceId: In(ids) } })
         : [];
       for (const o of applied)
-        before.set(objectKey(o.kind, o.namespace, o.name), toYaml([o.object as unknown as IstioObject]));
+        before.set(objectKey(o.kind, o.namespace, o.name), diffableYaml(o.object));
     }
     const after = new Map(
       objects.map((o) => [objectKey(o.kind, o.metadata.namespace, o.metadata.name), toYaml([o])]),
@@ -287,6 +289,14 @@ export class PolicyChangeService {
       .join('');
     return { dryRun: true, yaml: toYaml(objects), diff, findings };
   }
+}
+
+/**
+ * YAML with keys sorted at every level: stored objects come back from jsonb in another key
+ * order, and a diff must show changed values, not reordered keys.
+ */
+function diffableYaml(object: unknown): string {
+  return stringify(JSON.parse(canonicalJson(object)), { lineWidth: 0 });
 }
 
 function objectKey(kind: string, namespace: string | undefined, name: string): string {

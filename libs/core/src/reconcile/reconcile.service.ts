@@ -1,3 +1,4 @@
+import { governedObjects } from '../desired-state/governed.util.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   AppliedObjectEntity,
@@ -78,7 +79,7 @@ export class ReconcileService {
         findings: result.findings.filter((f) => f.severity === 'error').map((f) => f.code),
       };
     }
-    const objects = result?.objects ?? [];
+    const objects = governedObjects(result);
     let report: ApplyReport;
     let pruned: ObjectRef[];
     try {

@@ -1,3 +1,4 @@
+import { governedObjects } from '../desired-state/governed.util.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import { requireRole } from '@heliomesh/auth';
 import { inTenantTx, ServiceEntity, ServiceVersionEntity } from '@heliomesh/db';
@@ -107,7 +108,7 @@ export class ServicesService {
     return {
       serviceId: id,
       host: result?.host ?? '',
-      yaml: toYaml(result?.objects ?? []),
+      yaml: toYaml(governedObjects(result)),
       emitted: result?.emitted ?? false,
       findings: result?.findings ?? [],
     };
