@@ -1,5 +1,5 @@
 import { parseDuration, type StoredPolicy } from '@heliomesh/policy';
-import type { JsonPath } from '@heliomesh/util';
+import { assertUnreachable, type JsonPath } from '@heliomesh/util';
 import { at, defineChecker } from '../check.types.js';
 import type { FindingDraft } from '../finding.types.js';
 
@@ -33,8 +33,15 @@ function durations(
         { path: ['spec', 'outlierDetection', 'baseEjectionTime'], value: od?.baseEjectionTime },
       ];
     }
-    default:
+    case 'RequestRouting':
+    case 'TrafficMirror':
+    case 'RateLimit':
+    case 'AccessControl':
+    case 'Plugin':
+    case 'HeaderPolicy':
       return [];
+    default:
+      return assertUnreachable(p, 'policy kind');
   }
 }
 

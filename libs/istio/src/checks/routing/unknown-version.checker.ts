@@ -1,5 +1,5 @@
 import type { StoredPolicy } from '@heliomesh/policy';
-import type { JsonPath } from '@heliomesh/util';
+import { assertUnreachable, type JsonPath } from '@heliomesh/util';
 import { defineChecker } from '../check.types.js';
 import type { FindingDraft } from '../finding.types.js';
 
@@ -31,8 +31,15 @@ function versionRefs(p: StoredPolicy): VersionRef[] {
         ? [{ version, path: ['spec', 'destination', 'version'] }]
         : [];
     }
-    default:
+    case 'Timeout':
+    case 'Retry':
+    case 'RateLimit':
+    case 'AccessControl':
+    case 'Plugin':
+    case 'HeaderPolicy':
       return [];
+    default:
+      return assertUnreachable(p, 'policy kind');
   }
 }
 
