@@ -174,7 +174,8 @@ export function compileUnit(unit: HostUnit, index: SnapshotIndex, options: Compi
     // Same inputs, same objects: only the explain entries are built this time.
     return Object.defineProperty(result, 'explain', {
       enumerable: true,
-      get: () => (explain ??= compileChecked(unit, index, { ...options, validateSchemas: false }, true).explain),
+      get: () =>
+        (explain ??= compileChecked(unit, index, { ...options, validateSchemas: false }, true).explain),
     });
   } catch (err) {
     return {
