@@ -130,5 +130,10 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Tests read loosely typed response bodies; `any` there buys clarity, not risk.
+    files: ['**/*.spec.ts', '**/test/**/*.ts', 'libs/testing/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
   prettier,
 );

@@ -37,7 +37,9 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-export async function startPlatform(opts: { redisUrl?: string; workerEnv?: Record<string, string> } = {}): Promise<Platform> {
+export async function startPlatform(
+  opts: { redisUrl?: string; workerEnv?: Record<string, string> } = {},
+): Promise<Platform> {
   const sandbox = await startSandbox();
   await deployTopology(sandbox.kubeconfig, await loadTopologyFile(DEMO_TOPOLOGY));
   const db = await createTestDatabase();
@@ -45,11 +47,21 @@ export async function startPlatform(opts: { redisUrl?: string; workerEnv?: Recor
   const queuePrefix = uniqueQueuePrefix('e2e');
   const redisUrl = opts.redisUrl ?? TEST_REDIS_URL;
   const env = { DATABASE_URL: db.url, REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix, LOG_LEVEL: 'warn' };
-  const api = await startPolicyApi({ ...loadConfig(policyApiEnv, { ...env, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'silent' }), POLICY_API_PORT: 0 });
-  const worker = spawnNode('apps/rollout-worker/dist/main.js', { ...env, WORKER_PORT: String(await freePort()), OUTBOX_POLL_MS: '200', DISCOVERY_INTERVAL_MS: '3600000', ...opts.workerEnv });
+  const api = await startPolicyApi({
+    ...loadConfig(policyApiEnv, { ...env, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'silent' }),
+    POLICY_API_PORT: 0,
+  });
+  const worker = spawnNode('apps/rollout-worker/dist/main.js', {
+    ...env,
+    WORKER_PORT: String(await freePort()),
+    OUTBOX_POLL_MS: '200',
+    DISCOVERY_INTERVAL_MS: '3600000',
+    ...opts.workerEnv,
+  });
   const admin = new ApiClient(api.url, adminToken);
   // The admin token is registered once the database is reachable.
-  for (let i = 0; i < 100 && (await admin.get('/v1/tenants')).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 100 && (await admin.get('/v1/tenants')).status !== 200; i++)
+    await new Promise((r) => setTimeout(r, 100));
   const kc = new KubeConfig();
   kc.loadFromString(sandbox.kubeconfig);
   return {
@@ -74,12 +86,24 @@ export async function startPlatform(opts: { redisUrl?: string; workerEnv?: Recor
 
 export interface VirtualServiceLike {
   metadata: { name: string; resourceVersion?: string; labels?: Record<string, string> };
-  spec: { http?: Array<{ route?: Array<{ destination: { subset?: string }; weight?: number }>; match?: unknown[] }> };
+  spec: {
+    http?: Array<{ route?: Array<{ destination: { subset?: string }; weight?: number }>; match?: unknown[] }>;
+  };
 }
 
-export async function getVirtualService(p: Platform, namespace: string, name: string): Promise<VirtualServiceLike | undefined> {
+export async function getVirtualService(
+  p: Platform,
+  namespace: string,
+  name: string,
+): Promise<VirtualServiceLike | undefined> {
   try {
-    return (await p.istio.getNamespacedCustomObject({ group: 'networking.istio.io', version: 'v1', namespace, plural: 'virtualservices', name })) as VirtualServiceLike;
+    return (await p.istio.getNamespacedCustomObject({
+      group: 'networking.istio.io',
+      version: 'v1',
+      namespace,
+      plural: 'virtualservices',
+      name,
+    })) as VirtualServiceLike;
   } catch {
     return undefined;
   }

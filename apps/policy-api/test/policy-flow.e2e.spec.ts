@@ -11,12 +11,22 @@ const split = (v1: number, v2: number) => ({
   name: 'reviews-split',
   kind: 'TrafficSplit',
   target: { namespace: 'shop', service: 'reviews' },
-  spec: { weights: [{ version: 'v1', weight: v1 }, { version: 'v2', weight: v2 }] },
+  spec: {
+    weights: [
+      { version: 'v1', weight: v1 },
+      { version: 'v2', weight: v2 },
+    ],
+  },
 });
 
 beforeAll(async () => {
   p = await startPlatform();
-  t = await setUpTenant(p.admin, { tenant: 'shop-team', cluster: 'sandbox', kubeconfig: p.sandbox.kubeconfig, namespaces: ['shop'] });
+  t = await setUpTenant(p.admin, {
+    tenant: 'shop-team',
+    cluster: 'sandbox',
+    kubeconfig: p.sandbox.kubeconfig,
+    namespaces: ['shop'],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -34,18 +44,27 @@ describe('a policy write reaches the cluster', () => {
   });
 
   it('applies a 90/10 TrafficSplit to the cluster within 2 s and reports it Applied', async () => {
-    const created = await t.operator.post('/v1/policies', split(90, 10), { 'x-change-reason': 'canary 10 %' });
+    const created = await t.operator.post('/v1/policies', split(90, 10), {
+      'x-change-reason': 'canary 10 %',
+    });
     expect(created.status, created.text).toBe(201);
     expect(created.headers.get('etag')).toBe('"1"');
     policyId = created.body.policy.id;
     const started = Date.now();
-    const vs = await eventually(async () => {
-      const found = await getVirtualService(p, 'shop', 'heliomesh-reviews');
-      return defaultWeights(found)?.['v2'] === 10 && found;
-    }, 10_000, 50);
+    const vs = await eventually(
+      async () => {
+        const found = await getVirtualService(p, 'shop', 'heliomesh-reviews');
+        return defaultWeights(found)?.['v2'] === 10 && found;
+      },
+      10_000,
+      50,
+    );
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(defaultWeights(vs)).toEqual({ v1: 90, v2: 10 });
-    expect(vs.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'heliomesh', 'heliomesh.io/tenant': 'shop-team' });
+    expect(vs.metadata.labels).toMatchObject({
+      'app.kubernetes.io/managed-by': 'heliomesh',
+      'heliomesh.io/tenant': 'shop-team',
+    });
     const applied = await eventually(async () => {
       const r = await t.operator.get(`/v1/policies/${policyId}`);
       return r.body.status.phase === 'Applied' && r.body;
@@ -57,14 +76,32 @@ describe('a policy write reaches the cluster', () => {
     const config = await t.viewer.get(`/v1/services/${reviewsId}/config`);
     expect(config.body.yaml).toContain('name: heliomesh-reviews');
     const explain = await t.viewer.get(`/v1/services/${reviewsId}/explain`);
-    expect(explain.body.entries).toContainEqual(expect.objectContaining({ source: 'policy', policyId, policyRevision: 1, objectKind: 'VirtualService' }));
+    expect(explain.body.entries).toContainEqual(
+      expect.objectContaining({
+        source: 'policy',
+        policyId,
+        policyRevision: 1,
+        objectKind: 'VirtualService',
+      }),
+    );
   });
 
   it('restores a hand-edited VirtualService and audits the drift', async () => {
-    await p.istio.patchNamespacedCustomObject(
-      { group: 'networking.istio.io', version: 'v1', namespace: 'shop', plural: 'virtualservices', name: 'heliomesh-reviews', body: [{ op: 'replace', path: '/spec/http/0/route/0/weight', value: 50 }, { op: 'replace', path: '/spec/http/0/route/1/weight', value: 50 }] },
+    await p.istio.patchNamespacedCustomObject({
+      group: 'networking.istio.io',
+      version: 'v1',
+      namespace: 'shop',
+      plural: 'virtualservices',
+      name: 'heliomesh-reviews',
+      body: [
+        { op: 'replace', path: '/spec/http/0/route/0/weight', value: 50 },
+        { op: 'replace', path: '/spec/http/0/route/1/weight', value: 50 },
+      ],
+    });
+    await eventually(
+      async () => defaultWeights(await getVirtualService(p, 'shop', 'heliomesh-reviews'))?.['v2'] === 10,
+      10_000,
     );
-    await eventually(async () => defaultWeights(await getVirtualService(p, 'shop', 'heliomesh-reviews'))?.['v2'] === 10, 10_000);
     const audit = await eventually(async () => {
       const r = await t.viewer.get('/v1/audit?action=reconcile.drift-repaired');
       return r.body.items.length > 0 && r.body;
@@ -74,7 +111,9 @@ describe('a policy write reaches the cluster', () => {
 
   it('dry-runs an update: YAML and diff back, nothing stored', async () => {
     const before = await t.viewer.get('/v1/audit');
-    const dry = await t.operator.put(`/v1/policies/${policyId}?dryRun=true`, split(50, 50), { 'if-match': '1' });
+    const dry = await t.operator.put(`/v1/policies/${policyId}?dryRun=true`, split(50, 50), {
+      'if-match': '1',
+    });
     expect(dry.status, dry.text).toBe(200);
     expect(dry.body.dryRun).toBe(true);
     expect(dry.body.yaml).toContain('weight: 50');
@@ -93,7 +132,10 @@ describe('a policy write reaches the cluster', () => {
     const updated = await t.operator.put(`/v1/policies/${policyId}`, split(80, 20), { 'if-match': '"1"' });
     expect(updated.status, updated.text).toBe(200);
     expect(updated.body.policy.revision).toBe(2);
-    await eventually(async () => defaultWeights(await getVirtualService(p, 'shop', 'heliomesh-reviews'))?.['v2'] === 20, 10_000);
+    await eventually(
+      async () => defaultWeights(await getVirtualService(p, 'shop', 'heliomesh-reviews'))?.['v2'] === 20,
+      10_000,
+    );
     const history = await t.viewer.get(`/v1/policies/${policyId}/history`);
     expect(history.body.map((r: { revision: number; change: string }) => [r.revision, r.change])).toEqual([
       [1, 'create'],
@@ -112,7 +154,10 @@ describe('a policy write reaches the cluster', () => {
   it('prunes the generated objects when the policy is deleted', async () => {
     const deleted = await t.operator.delete(`/v1/policies/${policyId}`);
     expect(deleted.status, deleted.text).toBe(200);
-    await eventually(async () => (await getVirtualService(p, 'shop', 'heliomesh-reviews')) === undefined, 10_000);
+    await eventually(
+      async () => (await getVirtualService(p, 'shop', 'heliomesh-reviews')) === undefined,
+      10_000,
+    );
     expect((await t.viewer.get(`/v1/policies/${policyId}`)).status).toBe(404);
     expect((await t.viewer.get(`/v1/policies/${policyId}/history`)).body).toHaveLength(3);
   });

@@ -19,6 +19,8 @@ export class ReconcileProcessor extends WorkerHost implements OnModuleInit {
   }
 
   onModuleInit(): void {
+    // Connection errors are logged by the queue module; BullMQ would print each one again.
+    this.worker.on('error', () => undefined);
     this.worker.concurrency = this.config.RECONCILE_CONCURRENCY;
   }
 

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LogController } from 'fastify';
+import { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { LevelWithSilent, Logger } from 'pino';
 import { HealthService } from './health.service.js';
 import { createLogger, NestPinoLogger } from './logger.util.js';
@@ -63,6 +63,18 @@ export async function runService(opts: RunServiceOptions): Promise<RunningServic
     }),
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    // Errors the router raises before any handler runs get the same body as every other error.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      const code = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'URI_TOO_LONG' : 'URL_MALFORMED';
+      const message =
+        status === 414
+          ? 'A path segment is too long; no object has such an id.'
+          : 'The URL is malformed (check its percent-encoding).';
+      void reply
+        .status(status)
+        .send({ error: { code, message, path: '$.url', requestId: String(request.id) } });
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(opts.module(runtime), adapter, {
     logger: new NestPinoLogger(logger),

@@ -1,4 +1,6 @@
-import { BullModule } from '@nestjs/bullmq';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import { ModuleRef } from '@nestjs/core';
+import type { Queue } from 'bullmq';
 import {
   type DynamicModule,
   Inject,
@@ -37,9 +39,13 @@ class RedisConnectionOwner implements OnModuleInit, OnApplicationShutdown {
     @Inject(QUEUE_CONNECTION) private readonly connection: Redis,
     private readonly health: HealthService,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   onModuleInit(): void {
+    // Connection errors are logged once above; without a listener BullMQ prints each one.
+    for (const name of Object.values(QUEUE_NAMES))
+      this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }).on('error', () => undefined);
     let lastError = '';
     this.connection.on('error', (err: Error) => {
       if (err.message !== lastError) this.logger.warn({ err: err.message }, 'queue redis connection error');

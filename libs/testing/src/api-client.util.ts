@@ -22,7 +22,11 @@ export class ApiClient {
     return new ApiClient(this.baseUrl, this.token, tenant);
   }
 
-  async request<T = any>(method: string, path: string, opts: { json?: unknown; body?: string; contentType?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    opts: { json?: unknown; body?: string; contentType?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (this.token) headers['authorization'] = `Bearer ${this.token}`;
     if (this.tenant) headers['x-heliomesh-tenant'] = this.tenant;
@@ -34,7 +38,11 @@ export class ApiClient {
       body = opts.body;
       headers['content-type'] = opts.contentType ?? 'application/yaml';
     }
-    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
     const text = await res.text();
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
@@ -45,7 +53,10 @@ export class ApiClient {
     return this.request<T>('GET', path, headers ? { headers } : {});
   }
   post<T = any>(path: string, json?: unknown, headers?: Record<string, string>) {
-    return this.request<T>('POST', path, { ...(json !== undefined ? { json } : {}), ...(headers ? { headers } : {}) });
+    return this.request<T>('POST', path, {
+      ...(json !== undefined ? { json } : {}),
+      ...(headers ? { headers } : {}),
+    });
   }
   put<T = any>(path: string, json: unknown, headers?: Record<string, string>) {
     return this.request<T>('PUT', path, { json, ...(headers ? { headers } : {}) });

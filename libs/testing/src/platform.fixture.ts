@@ -19,18 +19,29 @@ export interface TenantSetup {
  * Registers the sandbox cluster (once per admin client and name), creates a tenant with an
  * operator and a viewer token, claims `namespaces` for it and discovers their services.
  */
-export async function setUpTenant(admin: ApiClient, opts: { tenant: string; cluster: string; kubeconfig: string; namespaces: string[] }): Promise<TenantSetup> {
+export async function setUpTenant(
+  admin: ApiClient,
+  opts: { tenant: string; cluster: string; kubeconfig: string; namespaces: string[] },
+): Promise<TenantSetup> {
   const clusters = await admin.get<Array<{ id: string; name: string }>>('/v1/clusters');
   let clusterId = clusters.body.find((c) => c.name === opts.cluster)?.id;
   if (!clusterId) {
-    const registered = await admin.post('/v1/clusters', { name: opts.cluster, connection: 'sandbox', kubeconfig: opts.kubeconfig });
+    const registered = await admin.post('/v1/clusters', {
+      name: opts.cluster,
+      connection: 'sandbox',
+      kubeconfig: opts.kubeconfig,
+    });
     expect(registered.status, registered.text).toBe(201);
     clusterId = registered.body.cluster.id as string;
   }
   const tenant = await admin.post('/v1/tenants', { name: opts.tenant });
   expect(tenant.status, tenant.text).toBe(201);
   for (const namespace of opts.namespaces) {
-    const claim = await admin.post('/v1/namespaces', { tenant: opts.tenant, cluster: opts.cluster, namespace });
+    const claim = await admin.post('/v1/namespaces', {
+      tenant: opts.tenant,
+      cluster: opts.cluster,
+      namespace,
+    });
     expect(claim.status, claim.text).toBe(201);
   }
   const scoped = admin.forTenant(opts.tenant);
@@ -41,5 +52,10 @@ export async function setUpTenant(admin: ApiClient, opts: { tenant: string; clus
   const operatorClient = admin.as(operator.body.secret);
   const sync = await operatorClient.post('/v1/services/sync');
   expect(sync.status, sync.text).toBe(200);
-  return { tenant: { id: tenant.body.id, name: opts.tenant }, operator: operatorClient, viewer: admin.as(viewer.body.secret), clusterId };
+  return {
+    tenant: { id: tenant.body.id, name: opts.tenant },
+    operator: operatorClient,
+    viewer: admin.as(viewer.body.secret),
+    clusterId,
+  };
 }

@@ -1,5 +1,5 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ServiceSyncService, type SyncReport } from '@heliomesh/core';
@@ -15,7 +15,7 @@ const SCHEDULER_ID = 'discovery-every-interval';
  * worker replica run each round, however many are up.
  */
 @Processor(QUEUE_NAMES.discovery, { ...WORKER_TIMING, concurrency: 1 })
-export class DiscoveryProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class DiscoveryProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleInit {
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
     @InjectQueue(QUEUE_NAMES.discovery) private readonly queue: Queue,
@@ -40,6 +40,11 @@ export class DiscoveryProcessor extends WorkerHost implements OnApplicationBoots
           'could not schedule discovery; will retry when Redis is back',
         ),
       );
+  }
+
+  onModuleInit(): void {
+    // Connection errors are logged by the queue module; BullMQ would print each one again.
+    this.worker.on('error', () => undefined);
   }
 
   async process(_job: Job): Promise<{ tenants: number; changed: number }> {
