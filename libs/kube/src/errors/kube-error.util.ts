@@ -7,6 +7,7 @@ import { HeliomeshError, assertUnreachable, type ErrorDetail, type JsonPath } fr
  */
 export type KubeErrorCode =
   | 'KUBE_UNREACHABLE'
+  | 'KUBE_TLS_ERROR'
   | 'KUBE_TIMEOUT'
   | 'KUBE_UNAUTHORIZED'
   | 'KUBE_FORBIDDEN'
@@ -35,6 +36,7 @@ export function httpStatusOf(code: KubeErrorCode): number {
       return 504;
     case 'KUBE_UNAUTHORIZED':
     case 'KUBE_FORBIDDEN':
+    case 'KUBE_TLS_ERROR':
     case 'KUBE_SERVER_ERROR':
     case 'KUBE_EXPIRED':
       return 502;
@@ -142,6 +144,7 @@ export function isTransient(err: unknown): boolean {
       return true;
     case 'KUBE_UNAUTHORIZED':
     case 'KUBE_FORBIDDEN':
+    case 'KUBE_TLS_ERROR':
     case 'KUBE_NOT_FOUND':
     case 'KUBE_INVALID':
     case 'KUBE_BAD_REQUEST':
