@@ -8,6 +8,7 @@ import { ServiceEntity, ServiceVersionEntity } from './entities/service.entity.j
 import { TenantEntity } from './entities/tenant.entity.js';
 import { InitialSchema1764180000000 } from './migrations/1764180000000-initial-schema.migration.js';
 import { TenancyAndPolicies1764190000000 } from './migrations/1764190000000-tenancy-and-policies.migration.js';
+import { MetricRollups1764200000000 } from './migrations/1764200000000-metric-rollups.migration.js';
 
 /** Explicit lists (no globs): ESM builds and bundlers see every entity and migration. */
 export const ENTITIES = [
@@ -24,4 +25,8 @@ export const ENTITIES = [
 ];
 
 /** Append only; never edit a migration that has shipped. */
-export const MIGRATIONS = [InitialSchema1764180000000, TenancyAndPolicies1764190000000];
+export const MIGRATIONS = [
+  InitialSchema1764180000000,
+  TenancyAndPolicies1764190000000,
+  MetricRollups1764200000000,
+];
