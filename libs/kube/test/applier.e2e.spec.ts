@@ -188,6 +188,26 @@ describe('Applier against kube-sim', () => {
     expect(report.failed).toBe(4);
   });
 
+  it('never takes over an object that is not ours, also when the set is read with one list', async () => {
+    const ns = await sb.namespace('foreign');
+    const theirs = { ...virtualService(ns, 'svc-3'), spec: { hosts: ['theirs'] } };
+    await sb.cluster.objects.apply(theirs, { fieldManager: 'team-b', force: false });
+    for (const size of [1, 25]) {
+      const set = Array.from({ length: size }, (_, i) => virtualService(ns, `svc-${i + 3}`, tenant));
+      const report = await applier.applyAll('sim', set);
+      expect(report.results[0]!.outcome).toBe('failed');
+      expect(report.results[0]!.error).toMatchObject({ code: 'KUBE_FOREIGN_OBJECT', status: 409 });
+      expect(report.results[0]!.reason).toContain(
+        `VirtualService ${ns}/svc-3 already exists and is not Heliomesh's`,
+      );
+      expect(report.failed).toBe(1);
+      expect((await live(theirs))['spec']).toEqual({ hosts: ['theirs'] });
+    }
+    const adopting = new Applier(sb.registry, { adopt: true });
+    expect((await adopting.apply('sim', virtualService(ns, 'svc-3', tenant))).outcome).toBe('configured');
+    expect((await live(theirs)).metadata.labels?.['heliomesh.io/tenant']).toBe('acme');
+  });
+
   it('plans with server-side dry runs and writes nothing', async () => {
     const ns = await sb.namespace('plan');
     const existing = virtualService(ns, 'same', tenant);

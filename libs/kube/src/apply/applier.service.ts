@@ -52,6 +52,7 @@ export class Applier {
   private readonly retry: RetryPolicy;
   private readonly cache: LiveObjectCache | undefined;
   private readonly prefetchThreshold: number;
+  private readonly adopt: boolean;
 
   constructor(
     private readonly registry: ClusterRegistry,
@@ -62,6 +63,7 @@ export class Applier {
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.cache = options.cache;
     this.prefetchThreshold = options.prefetchThreshold ?? 20;
+    this.adopt = options.adopt ?? false;
   }
 
   async apply(cluster: ClusterRef, object: KubeObject): Promise<ApplyResult> {
@@ -152,20 +154,20 @@ export class Applier {
   }
 
   /**
-   * Live state without a GET per object: from the cache when one is attached, else one labelled
-   * list per (kind, namespace) holding enough of our objects. An object carrying our label that
-   * the list does not return is known absent (or not ours, which an apply must overwrite anyway).
+   * Live state without a GET per object: from the cache when one is attached (it holds our
+   * objects only, so a miss means "ask"), else one list per (kind, namespace) holding enough of
+   * the set. The list has no label selector on purpose: an object it does not return is known
+   * absent, not merely unlabelled, so the ownership check below never misses a foreign object.
    */
   private async prefetch(cluster: KubeCluster, prepared: Prepared[]): Promise<LiveMap> {
     const live: LiveMap = new Map();
     const groups = new Map<string, Prepared[]>();
     for (const p of prepared) {
       const cached = this.cache?.lookup(cluster.name, p.ref);
-      if (cached !== undefined) {
+      if (cached) {
         live.set(p.key, cached);
         continue;
       }
-      if (p.desired.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) continue;
       const group = `${p.ref.apiVersion}|${p.ref.kind}|${p.ref.namespace ?? ''}`;
       groups.set(group, [...(groups.get(group) ?? []), p]);
     }
@@ -174,11 +176,7 @@ export class Applier {
       const first = members[0]!.ref;
       try {
         const { value } = await withRetries(
-          () =>
-            cluster.objects.list(first, {
-              ...(first.namespace ? { namespace: first.namespace } : {}),
-              labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}`,
-            }),
+          () => cluster.objects.list(first, first.namespace ? { namespace: first.namespace } : {}),
           this.retry,
           { what: `list ${first.kind} in ${first.namespace ?? 'all namespaces'}`, clock: cluster.clock },
         );
@@ -206,6 +204,7 @@ export class Applier {
     let writes = 0;
     try {
       const current = await this.readLive(cluster, p, live);
+      if (current && !this.adopt && !this.isOurs(current)) throw foreignObject(p.ref, this.manager);
       const before = current ? checkSync(current, this.manager, p.hash) : undefined;
       if (before?.inSync)
         return {
@@ -298,6 +297,7 @@ export class Applier {
         what: `read ${describeRef(p.ref)}`,
         clock: cluster.clock,
       });
+      if (live && !this.adopt && !this.isOurs(live)) throw foreignObject(p.ref, this.manager);
       const state = live ? checkSync(live, this.manager, p.hash) : undefined;
       if (live && state?.inSync) return { ...base, action: 'none', live };
       const { value } = await withRetries(
@@ -321,9 +321,25 @@ export class Applier {
     }
   }
 
+  /** Ours: labelled managed-by=heliomesh, or applied by our field manager before (someone may have removed the label). */
+  private isOurs(obj: KubeObject): boolean {
+    if (obj.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY) return true;
+    return (obj.metadata.managedFields ?? []).some(
+      (m) => m.manager === this.manager && m.operation === 'Apply',
+    );
+  }
+
   private randomOpt(): { random?: () => number } {
     return this.options.random ? { random: this.options.random } : {};
   }
+}
+
+function foreignObject(ref: ObjectRef, manager: string): KubeError {
+  return new KubeError({
+    code: 'KUBE_FOREIGN_OBJECT',
+    message: `${describeRef(ref)} already exists and is not Heliomesh's (no ${MANAGED_BY_LABEL}=${MANAGED_BY} label, never applied by "${manager}"); it is left alone: rename the generated object, or delete or label the existing one to hand it over`,
+    kubeStatus: 409,
+  });
 }
 
 /** JSON patch ops removing `fields` from `obj`: outermost fields only, later list items first. */

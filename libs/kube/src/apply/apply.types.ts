@@ -42,11 +42,11 @@ export interface PlanEntry {
 
 /**
  * Where the Applier may read live objects without a request: the DriftWatcher's informer caches
- * implement it. `undefined` means "not known here" (the Applier asks the server), `null` means
- * "known not to exist among our objects".
+ * implement it. They hold our (labelled) objects only, so `undefined` means "not known here" and
+ * the Applier asks the server.
  */
 export interface LiveObjectCache {
-  lookup(cluster: string, ref: ObjectRef): KubeObject | null | undefined;
+  lookup(cluster: string, ref: ObjectRef): KubeObject | undefined;
 }
 
 export interface ApplierOptions {
@@ -62,6 +62,11 @@ export interface ApplierOptions {
    */
   prefetchThreshold?: number;
   random?: () => number;
+  /**
+   * Take over objects that exist but are not ours (no managed-by label, never applied by our
+   * field manager). Default false: such an object fails with KUBE_FOREIGN_OBJECT and is not touched.
+   */
+  adopt?: boolean;
 }
 
 export interface ApplyCallOptions {

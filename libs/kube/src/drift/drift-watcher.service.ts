@@ -109,7 +109,7 @@ export class DriftWatcher implements LiveObjectCache {
     return q;
   }
 
-  lookup(clusterName: string, ref: ObjectRef): KubeObject | null | undefined {
+  lookup(clusterName: string, ref: ObjectRef): KubeObject | undefined {
     const w = this.watched.get(clusterName);
     const informer = w?.informers.find(
       (i) =>
@@ -118,7 +118,7 @@ export class DriftWatcher implements LiveObjectCache {
         (i.namespace === undefined || i.namespace === ref.namespace),
     );
     if (!informer?.isSynced()) return undefined;
-    return informer.get(ref.name, ref.namespace) ?? null;
+    return informer.get(ref.name, ref.namespace);
   }
 
   /** True when every informer of the cluster has listed and none is restarting. */

@@ -13,6 +13,7 @@ export type KubeErrorCode =
   | 'KUBE_FORBIDDEN'
   | 'KUBE_NOT_FOUND'
   | 'KUBE_CONFLICT'
+  | 'KUBE_FOREIGN_OBJECT'
   | 'KUBE_INVALID'
   | 'KUBE_BAD_REQUEST'
   | 'KUBE_EXPIRED'
@@ -44,6 +45,7 @@ export function httpStatusOf(code: KubeErrorCode): number {
     case 'KUBE_CLUSTER_UNKNOWN':
       return 404;
     case 'KUBE_CONFLICT':
+    case 'KUBE_FOREIGN_OBJECT':
       return 409;
     case 'KUBE_INVALID':
     case 'KUBE_BAD_REQUEST':
@@ -145,6 +147,7 @@ export function isTransient(err: unknown): boolean {
     case 'KUBE_UNAUTHORIZED':
     case 'KUBE_FORBIDDEN':
     case 'KUBE_TLS_ERROR':
+    case 'KUBE_FOREIGN_OBJECT':
     case 'KUBE_NOT_FOUND':
     case 'KUBE_INVALID':
     case 'KUBE_BAD_REQUEST':
