@@ -44,3 +44,10 @@ export { createTenantSchema, TenantsService, type TenantView } from './tenancy/t
 export { createTokenSchema, TokensService, type TokenView } from './tenancy/tokens.service.js';
 export { CLUSTER_TARGETS, CoreModule, type CoreModuleOptions } from './core.module.js';
 export { KubeClusterTargets } from './clusters/kube-cluster-targets.js';
+export { type CompiledService, loadCompiledServices } from './loaders/generated-config.loader.js';
+export { loadPoliciesByIds, loadPolicyHistories } from './loaders/policy-relations.loader.js';
+export {
+  loadPoliciesByServiceIds,
+  loadServicesByIds,
+  loadVersionsByServiceIds,
+} from './loaders/service-relations.loader.js';
