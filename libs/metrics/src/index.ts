@@ -72,3 +72,28 @@ export {
   type InMemoryMethod,
   type RecordedCall,
 } from './fake/in-memory-metrics.provider.js';
+
+export {
+  CollectorMetricsProvider,
+  type CollectorClientOptions,
+} from './collector/collector-metrics.provider.js';
+export {
+  SELECTOR_QUERY_METHODS,
+  type CollectorErrorBody,
+  type CollectorQuery,
+  type CollectorQueryMethod,
+  type CollectorStatus,
+  type HealthEntry,
+  type HealthReport,
+  type HealthStatus,
+  type RollupPage,
+  type RollupQuery,
+  type RollupRow,
+  type SelectorQueryMethod,
+  type ToleranceCode,
+  type ToleranceResult,
+  type TopologyEdge,
+  type TopologyGraph,
+  type TopologyNode,
+  type TopologyNodeKind,
+} from './collector/collector-api.types.js';
