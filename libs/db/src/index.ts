@@ -33,3 +33,12 @@ export {
 export { ServiceEntity, ServiceVersionEntity, type ServicePortRecord } from './entities/service.entity.js';
 export { OUTBOX_CHANNEL, OutboxRepository, type OutboxMessage } from './outbox/outbox.repository.js';
 export { APP_ROLE, inSystemTx, inTenantTx, PLATFORM_TENANT_ID } from './tenancy/transactions.util.js';
+export {
+  ROLLOUT_PHASES,
+  ROLLOUT_STRATEGIES,
+  RolloutEntity,
+  RolloutEventEntity,
+  TERMINAL_ROLLOUT_PHASES,
+  type RolloutPhase,
+  type RolloutStrategyKind,
+} from './entities/rollout.entity.js';

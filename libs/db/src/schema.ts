@@ -4,11 +4,13 @@ import { AuditEventEntity } from './entities/audit-event.entity.js';
 import { ClusterEntity } from './entities/cluster.entity.js';
 import { NamespaceClaimEntity } from './entities/namespace-claim.entity.js';
 import { PolicyEntity, PolicyRevisionEntity } from './entities/policy.entity.js';
+import { RolloutEntity, RolloutEventEntity } from './entities/rollout.entity.js';
 import { ServiceEntity, ServiceVersionEntity } from './entities/service.entity.js';
 import { TenantEntity } from './entities/tenant.entity.js';
 import { InitialSchema1764180000000 } from './migrations/1764180000000-initial-schema.migration.js';
 import { TenancyAndPolicies1764190000000 } from './migrations/1764190000000-tenancy-and-policies.migration.js';
 import { MetricRollups1764200000000 } from './migrations/1764200000000-metric-rollups.migration.js';
+import { Rollouts1764210000000 } from './migrations/1764210000000-rollouts.migration.js';
 
 /** Explicit lists (no globs): ESM builds and bundlers see every entity and migration. */
 export const ENTITIES = [
@@ -22,6 +24,8 @@ export const ENTITIES = [
   PolicyEntity,
   PolicyRevisionEntity,
   AppliedObjectEntity,
+  RolloutEntity,
+  RolloutEventEntity,
 ];
 
 /** Append only; never edit a migration that has shipped. */
@@ -29,4 +33,5 @@ export const MIGRATIONS = [
   InitialSchema1764180000000,
   TenancyAndPolicies1764190000000,
   MetricRollups1764200000000,
+  Rollouts1764210000000,
 ];
