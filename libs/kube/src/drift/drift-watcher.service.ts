@@ -47,7 +47,10 @@ export class DriftWatcher implements LiveObjectCache {
     this.manager = options.fieldManager ?? FIELD_MANAGER;
   }
 
-  /** Starts watching a cluster; resolves when every served kind has been listed once. */
+  /**
+   * Starts watching a cluster; resolves once every served kind's first list was attempted
+   * (isSynced() says whether all succeeded; failed ones keep retrying in the background).
+   */
   async start(clusterRef: ClusterRef): Promise<void> {
     const cluster = this.registry.resolve(clusterRef);
     if (this.watched.has(cluster.name)) return;
@@ -166,7 +169,9 @@ export class DriftWatcher implements LiveObjectCache {
     const key = objectKey(obj);
     const rv = `${change}:${obj.metadata.resourceVersion ?? ''}`;
     if (w.reported.get(key) === rv) return;
-    w.reported.set(key, rv);
+    // A delete is final: nothing to de-duplicate later, and the map must not grow with every object ever deleted.
+    if (change === 'deleted') w.reported.delete(key);
+    else w.reported.set(key, rv);
     const labels = obj.metadata.labels ?? {};
     const event: DriftEvent = {
       cluster: w.cluster.name,
