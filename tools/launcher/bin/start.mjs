@@ -1,22 +1,30 @@
 #!/usr/bin/env node
-// `npm start`: check Postgres and Redis, build what is needed, start every service with its
-// output prefixed, wait until all are ready, print where to look. Ctrl-C stops everything.
+// `npm start`: check Postgres and Redis, build what is needed, start the Kubernetes sandbox and the
+// simulated mesh with the demo shop, start every service with its output prefixed, seed a demo
+// tenant, and print where to look. Ctrl-C stops everything.
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILD_PROJECTS, services, settings } from '../lib/components.mjs';
+import { buildProjects, links, sandboxComponents, serviceComponents, settings } from '../lib/components.mjs';
 import { checkReachable } from '../lib/preflight.mjs';
+import { seedDemo } from '../lib/seed.mjs';
+import { adminToken } from '../lib/state.mjs';
 import { Supervisor } from '../lib/supervisor.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const args = new Set(process.argv.slice(2));
 const json = args.has('--json');
 const colour = process.stdout.isTTY && !process.env.NO_COLOR;
-const s = settings(process.env);
+const s = settings(process.env, root);
 
 if (args.has('--help')) {
   console.log(
-    "usage: npm start [-- --json] [-- --no-build]\n  --json      print the services' JSON log lines as they are\n  --no-build  start from the existing build",
+    [
+      'usage: npm start [-- --json] [-- --no-build]',
+      "  --json      print the services' JSON log lines as they are",
+      '  --no-build  start from the existing build',
+      'environment: SANDBOX=false runs only the services (register your own clusters); see README for the rest',
+    ].join('\n'),
   );
   process.exit(0);
 }
@@ -56,7 +64,7 @@ if (!args.has('--no-build')) {
   const started = Date.now();
   const build = spawnSync(
     'npx',
-    ['nx', 'run-many', '-t', 'build', '-p', BUILD_PROJECTS.join(','), '--outputStyle=static'],
+    ['nx', 'run-many', '-t', 'build', '-p', buildProjects(s).join(','), '--outputStyle=static'],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -94,46 +102,93 @@ async function shutdown(code) {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
-const list = services(s);
-for (const svc of list) {
+const READY_TIMEOUT_MS = 120_000;
+async function waitReady(components) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const pending = new Set(components.map((c) => c.name));
+  while (pending.size && !shuttingDown) {
+    for (const c of components.filter((x) => pending.has(x.name))) {
+      if (
+        await fetch(c.ready).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        pending.delete(c.name);
+    }
+    if (!pending.size) return;
+    if (Date.now() > deadline) {
+      console.error(
+        `Not ready after ${READY_TIMEOUT_MS / 1000} s: ${[...pending].join(', ')}. Their /readyz (or /healthz) says why.`,
+      );
+      await shutdown(1);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function start(c) {
   supervisor.start({
-    name: svc.name,
+    name: c.name,
     command: process.execPath,
-    args: [svc.entry],
+    args: [c.entry, ...c.args],
     cwd: root,
-    env: { [svc.portVariable]: svc.port, DATABASE_URL: s.DATABASE_URL, REDIS_URL: s.REDIS_URL },
+    env: c.env,
   });
 }
 
-const READY_TIMEOUT_MS = 120_000;
-const deadline = Date.now() + READY_TIMEOUT_MS;
-const pending = new Set(list.map((svc) => svc.name));
-while (pending.size && !shuttingDown) {
-  for (const svc of list.filter((x) => pending.has(x.name))) {
-    const ok = await fetch(`http://127.0.0.1:${svc.port}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) pending.delete(svc.name);
+const admin = adminToken(s.stateDir, process.env.ADMIN_TOKEN);
+if (s.sandbox) {
+  // One at a time: mesh-sim deploys the demo shop into the sandbox it reads from.
+  for (const c of sandboxComponents(s)) {
+    start(c);
+    await waitReady([c]);
   }
-  if (!pending.size) break;
-  if (Date.now() > deadline) {
-    console.error(
-      `Not ready after ${READY_TIMEOUT_MS / 1000} s: ${[...pending].join(', ')}. Their /readyz says why.`,
-    );
-    await shutdown(1);
+}
+const services = serviceComponents(s, admin);
+for (const c of services) start(c);
+await waitReady(services);
+
+let demo;
+if (s.sandbox && !shuttingDown) {
+  try {
+    demo = await seedDemo({
+      apiUrl: `http://127.0.0.1:${s.POLICY_API_PORT}`,
+      adminToken: admin,
+      kubeconfigPath: s.kubeconfig,
+      stateDir: s.stateDir,
+    });
+  } catch (err) {
+    console.error(`${err.message}\nThe platform is running, but the demo tenant is not ready.`);
   }
-  await new Promise((r) => setTimeout(r, 500));
 }
 
 if (!shuttingDown) {
-  const links = list.flatMap((svc) => svc.links);
-  const width = Math.max(...links.map(([label]) => label.length));
+  const rows = links(s);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const state = relative(process.cwd(), s.stateDir) || '.';
   console.log(
     [
       '',
       'Heliomesh is ready:',
-      ...links.map(([label, url]) => `  ${label.padEnd(width)}  ${url}`),
+      ...rows.map(([label, url]) => `  ${label.padEnd(width)}  ${url}`),
+      '',
+      `  platform admin token   ${state}/admin-token`,
+      ...(s.sandbox
+        ? [
+            `  sandbox cluster        kube-sim at http://127.0.0.1:${s.KUBE_SIM_PORT} (no real cluster configured)`,
+            `  kubectl                KUBECONFIG=${relative(process.cwd(), s.kubeconfig)} kubectl get pods -n shop`,
+          ]
+        : []),
+      ...(demo
+        ? [
+            `  demo tenant            "demo" owns namespace "shop" (${demo.services} services discovered)`,
+            `  demo operator token    ${demo.operatorToken}`,
+            '',
+            '  Try:  export TOKEN=$(cat .heliomesh/demo-operator-token)',
+            `        curl -s -H "Authorization: Bearer $TOKEN" http://127.0.0.1:${s.POLICY_API_PORT}/v1/services?namespace=shop`,
+          ]
+        : []),
       '',
       'Press Ctrl-C to stop.',
       '',
