@@ -51,3 +51,4 @@ export {
   loadServicesByIds,
   loadVersionsByServiceIds,
 } from './loaders/service-relations.loader.js';
+export { latestAuditSeq, loadAuditEventsAfter } from './loaders/audit-tail.loader.js';
