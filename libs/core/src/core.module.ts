@@ -19,14 +19,26 @@ import { ServiceSyncService } from './services/service-sync.service.js';
 import { ServicesService } from './services/services.service.js';
 import { TenantsService } from './tenancy/tenants.service.js';
 import { TokensService } from './tenancy/tokens.service.js';
+import { QUEUE_CONNECTION } from '@heliomesh/queue';
+import {
+  NoopRolloutEventPublisher,
+  RedisRolloutEventPublisher,
+  type RedisPublisherClient,
+  type RolloutEventPublisher,
+} from './rollouts/rollout-event.publisher.js';
+import { RolloutsService } from './rollouts/rollouts.service.js';
 
 export const CLUSTER_TARGETS = Symbol('CLUSTER_TARGETS');
+/** Where rollout progress events go: Redis pub/sub when the queue connection exists. */
+export const ROLLOUT_EVENT_PUBLISHER = Symbol('ROLLOUT_EVENT_PUBLISHER');
 
 export interface CoreModuleOptions {
   /** Base64 of 32 bytes; encrypts cluster credentials at rest. */
   secretKey: string;
   /** The cluster access implementation (Kubernetes in the services, a fake in some tests). */
   clusterTargets: () => ClusterTargets;
+  /** Most rollouts one tenant may run at once; default 50. */
+  rolloutTenantLimit?: number;
 }
 
 @Injectable()
@@ -82,6 +94,18 @@ export class CoreModule {
           useFactory: (db: DataSource, s: ServiceSyncService) => new ServicesService(db, s),
           inject: [DataSource, ServiceSyncService],
         },
+        {
+          provide: ROLLOUT_EVENT_PUBLISHER,
+          useFactory: (redis?: RedisPublisherClient): RolloutEventPublisher =>
+            redis ? new RedisRolloutEventPublisher(redis) : new NoopRolloutEventPublisher(),
+          inject: [{ token: QUEUE_CONNECTION, optional: true }],
+        },
+        {
+          provide: RolloutsService,
+          useFactory: (db: DataSource, box: SecretBox, publisher: RolloutEventPublisher) =>
+            new RolloutsService(db, box, publisher, { tenantLimit: opts.rolloutTenantLimit ?? 50 }),
+          inject: [DataSource, SecretBox, ROLLOUT_EVENT_PUBLISHER],
+        },
         ClusterTargetsCloser,
       ],
       exports: [
@@ -93,6 +117,8 @@ export class CoreModule {
         ClustersService,
         ServiceSyncService,
         ServicesService,
+        ROLLOUT_EVENT_PUBLISHER,
+        RolloutsService,
       ],
     };
   }

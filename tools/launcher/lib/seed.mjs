@@ -57,7 +57,7 @@ export async function seedDemo({ apiUrl, adminToken, kubeconfigPath, stateDir })
       await call(
         'POST',
         '/v1/tokens',
-        { name: `demo-operator-${Date.now()}`, role: 'operator' },
+        { name: "demo-operator", role: "operator" },
         adminToken,
         'demo',
       ),

@@ -30,6 +30,7 @@ import {
   serviceKey,
   toStoredPolicy,
 } from '../desired-state/desired-state.repository.js';
+import { RolloutRoutesRepository } from '../rollouts/rollout.repository.js';
 import { auditImage } from './policy.dto.js';
 import { type ServiceName, touchedServices } from './policy-targets.util.js';
 
@@ -63,6 +64,11 @@ class DryRunRollback extends Error {
 /** Serialises policy writes of one tenant in one cluster, so two writes cannot both pass validation and then conflict. */
 const WRITE_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtextextended('heliomesh.policies:' || $1 || ':' || $2, 0))`;
 
+/** Rollouts take the same lock: a rollout starting and a weight write cannot both pass their checks. */
+export async function lockRouteWrites(m: EntityManager, tenantId: string, clusterId: string): Promise<void> {
+  await m.query(WRITE_LOCK_SQL, [tenantId, clusterId]);
+}
+
 /**
  * Policy changes as one transaction: each is validated against the whole desired state (with
  * the changes before it applied), then its row, revision, audit event and one outbox message per
@@ -73,8 +79,18 @@ export class PolicyChangeService {
   private readonly desired = new DesiredStateRepository();
   private readonly audit = new AuditRepository();
   private readonly outbox = new OutboxRepository();
+  private readonly rollouts = new RolloutRoutesRepository();
 
   constructor(private readonly db: DataSource) {}
+
+  /** Applies changes inside the caller's transaction (the rollout engine pins a release this way). */
+  async applyIn(m: EntityManager, ctx: TenantRequestContext, changes: Change[]): Promise<ChangeOutcome[]> {
+    const states = await this.lockAndLoad(m, ctx, changes);
+    const outcomes: ChangeOutcome[] = [];
+    for (const change of changes)
+      outcomes.push(await this.applyOne(m, ctx, change, states.get(change.cluster.id)!, false));
+    return outcomes;
+  }
 
   async run(
     ctx: TenantRequestContext,
@@ -122,8 +138,9 @@ export class PolicyChangeService {
     );
     const states = new Map<string, DesiredState>();
     for (const cluster of clusters) {
-      await m.query(WRITE_LOCK_SQL, [ctx.tenantId, cluster.id]);
-      states.set(cluster.id, await this.desired.load(m, ctx.tenantId, cluster));
+      await lockRouteWrites(m, ctx.tenantId, cluster.id);
+      const rollouts = await this.rollouts.routesFor(m, ctx.tenantId, cluster.id);
+      states.set(cluster.id, await this.desired.load(m, ctx.tenantId, cluster, { rollouts }));
     }
     for (const change of changes) if (change.type !== 'create') await assertUnchanged(m, change.existing);
     return states;
@@ -153,6 +170,8 @@ export class PolicyChangeService {
       );
       const errors = findings.filter((f) => f.severity === 'error');
       if (errors.length) throw rejected(change.body.name, errors);
+      const override = findings.find((f) => f.code === 'HM5005' && f.rolloutId);
+      if (override) throw rolloutInProgress(change.body.name, override, state);
       warnings = findings;
     }
     const policy = await this.write(m, ctx, change, id, revision, state);
@@ -276,7 +295,7 @@ export class PolicyChangeService {
         before.set(objectKey(o.kind, o.namespace, o.name), diffableYaml(o.object));
     }
     const after = new Map(
-      objects.map((o) => [objectKey(o.kind, o.metadata.namespace, o.metadata.name), toYaml([o])]),
+      objects.map((o) => [objectKey(o.kind, o.metadata.namespace, o.metadata.name), diffableYaml(o)]),
     );
     const diff = [...new Set([...before.keys(), ...after.keys()])]
       .sort()
@@ -335,6 +354,21 @@ async function assertUnchanged(m: EntityManager, existing: PolicyEntity): Promis
       message: `The policy moved to revision ${row.revision} while this change was being made. Read it again and reapply your change.`,
       path: ['headers', 'if-match'],
     });
+}
+
+/** A running rollout is the only writer of its service's weights (and the mirror and sticky setting it uses). */
+function rolloutInProgress(policyName: string, finding: Finding, state: DesiredState): HeliomeshError {
+  const rollout = state.snapshot.rollouts?.find((r) => r.rolloutId === finding.rolloutId);
+  const what = rollout
+    ? `rollout ${finding.rolloutId} (${rollout.namespace}/${rollout.service} ${rollout.stable} -> ${rollout.canary})`
+    : `rollout ${finding.rolloutId}`;
+  return new HeliomeshError({
+    code: 'ROLLOUT_IN_PROGRESS',
+    status: 409,
+    message: `Policy "${policyName}" would change what ${what} drives (${finding.message}). While it runs the rollout is the only writer of the service's route weights: wait for it to finish, or promote or abort it (POST /v1/rollouts/${finding.rolloutId}/abort), then write the policy.`,
+    path: finding.path,
+    details: [{ code: 'ROLLOUT_IN_PROGRESS', path: finding.path, message: finding.message }],
+  });
 }
 
 function rejected(policyName: string, errors: Finding[]): HeliomeshError {

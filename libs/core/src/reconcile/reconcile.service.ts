@@ -23,6 +23,7 @@ import type { ApplyReport, ClusterTargets, ObjectRef } from '../clusters/cluster
 import { refOf } from '../clusters/cluster-target.types.js';
 import type { ClustersService } from '../clusters/clusters.service.js';
 import { DesiredStateRepository } from '../desired-state/desired-state.repository.js';
+import { RolloutRoutesRepository } from '../rollouts/rollout.repository.js';
 
 export type ReconcileOutcome =
   | { status: 'applied'; created: number; configured: number; unchanged: number; pruned: number }
@@ -47,7 +48,7 @@ export class ReconcileService {
     private readonly db: DataSource,
     private readonly clusters: ClustersService,
     private readonly targets: ClusterTargets,
-    private readonly rollouts?: RolloutRoutesSource,
+    private readonly rollouts: RolloutRoutesSource = new RolloutRoutesRepository(),
   ) {}
 
   async reconcile(job: ReconcileJobData): Promise<ReconcileOutcome> {
@@ -59,7 +60,7 @@ export class ReconcileService {
     const target = this.targets.target(record);
     const foreign = await target.foreignObjects(service.namespace);
     const { state, result } = await inTenantTx(this.db, job.tenantId, async (m) => {
-      const rollouts = this.rollouts ? await this.rollouts.routesFor(m, job.tenantId, service.clusterId) : [];
+      const rollouts = await this.rollouts.routesFor(m, job.tenantId, service.clusterId);
       const loaded = await this.desired.load(
         m,
         job.tenantId,

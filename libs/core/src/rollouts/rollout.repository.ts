@@ -1,0 +1,381 @@
+import type { EntityManager } from 'typeorm';
+import {
+  AuditRepository,
+  type JsonObject,
+  OutboxRepository,
+  RolloutEntity,
+  type RolloutPhase,
+  type RolloutStrategyKind,
+  TERMINAL_ROLLOUT_PHASES,
+} from '@heliomesh/db';
+import type { RolloutRoute } from '@heliomesh/istio';
+import type { RolloutRoutesSource } from '../reconcile/reconcile.service.js';
+import type { RolloutRouteState } from './rollout-plan.util.js';
+import { assertTransition } from './rollout-state-machine.js';
+import type { PhaseReason, RolloutEventDraft, RolloutEventType, RolloutEventView, StepState } from './rollout.types.js';
+
+/** What a transition or a tick changes; omitted fields keep their value. */
+export interface RolloutChange {
+  phase?: RolloutPhase;
+  phaseReason?: PhaseReason | null;
+  resumePhase?: RolloutPhase | null;
+  /** A new step index also restarts the step (start time now, empty step state unless given). */
+  stepIndex?: number;
+  /** Restart the step even when the index stays (retry from step 0, a step run again). */
+  restartStep?: boolean;
+  stepState?: StepState;
+  route?: RolloutRouteState | null;
+  failedChecks?: number;
+  attempt?: number;
+  /** true stamps finished_at; false clears it. */
+  finished?: boolean;
+}
+
+export interface CommitRequest {
+  change: RolloutChange;
+  events: RolloutEventDraft[];
+  actor: string;
+  /** Transitions and step completions are audited with the evidence behind them. */
+  audit?: { action: string; data: Record<string, unknown>; reason?: string | null; requestId?: string | null };
+  /** When the next tick runs, or null for none (paused for a human, or finished). */
+  nextTickInMs: number | null;
+}
+
+export interface CommitResult {
+  row: RolloutEntity;
+  events: RolloutEventView[];
+}
+
+/** The outbox topic whose messages become delayed rollout-tick jobs. */
+export const ROLLOUT_TICK_TOPIC = 'rollout-tick';
+
+export interface RolloutTickMessage {
+  rolloutId: string;
+  tick: number;
+  /** Epoch ms the tick is due. */
+  runAt: number;
+}
+
+const TERMINAL_SQL = TERMINAL_ROLLOUT_PHASES.map((p) => `'${p}'`).join(', ');
+
+/**
+ * Rollout rows and their events. Every state change goes through `commit`: one versioned UPDATE
+ * (a concurrent writer makes it match nothing, and the caller must then act as if it never ran),
+ * the events numbered after the last one, the audit event, and the next tick through the outbox,
+ * all in the caller's transaction.
+ */
+export class RolloutRepository {
+  private readonly audit = new AuditRepository();
+  private readonly outbox = new OutboxRepository();
+
+  async find(m: EntityManager, id: string): Promise<RolloutEntity | null> {
+    const rows: RawRollout[] = await m.query(`SELECT * FROM rollouts WHERE id = $1`, [id]);
+    return rows[0] ? fromRaw(rows[0]) : null;
+  }
+
+  async findForUpdate(m: EntityManager, id: string): Promise<RolloutEntity | null> {
+    const rows: RawRollout[] = await m.query(`SELECT * FROM rollouts WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] ? fromRaw(rows[0]) : null;
+  }
+
+  async commit(m: EntityManager, row: RolloutEntity, req: CommitRequest): Promise<CommitResult | null> {
+    const c = req.change;
+    const phase = c.phase ?? row.phase;
+    if (phase !== row.phase) assertTransition(row.phase, phase);
+    const newStep = c.restartStep === true || (c.stepIndex !== undefined && c.stepIndex !== row.stepIndex);
+    const route = c.route !== undefined ? c.route : (row.route as RolloutRouteState | null);
+    const nextTickAt = req.nextTickInMs === null ? null : new Date(Date.now() + Math.max(0, req.nextTickInMs));
+    const rows: RawRollout[] = await m.query(
+      `UPDATE rollouts SET phase = $3, phase_reason = $4::jsonb, resume_phase = $5, step_index = $6,
+         step_started_at = $7, step_state = $8::jsonb, route = $9::jsonb, canary_weight = $10,
+         failed_checks = $11, attempt = $12, finished_at = $13, next_tick_at = $14,
+         event_seq = event_seq + $15, version = version + 1, tick = tick + 1, updated_at = now()
+       WHERE id = $1 AND version = $2 RETURNING *`,
+      [
+        row.id,
+        row.version,
+        phase,
+        json(c.phaseReason !== undefined ? c.phaseReason : row.phaseReason),
+        c.resumePhase !== undefined ? c.resumePhase : row.resumePhase,
+        c.stepIndex ?? row.stepIndex,
+        newStep ? new Date() : row.stepStartedAt,
+        json(c.stepState ?? (newStep ? {} : row.stepState)),
+        json(route),
+        route?.canaryWeight ?? 0,
+        c.failedChecks ?? row.failedChecks,
+        c.attempt ?? row.attempt,
+        c.finished === undefined ? row.finishedAt : c.finished ? new Date() : null,
+        nextTickAt,
+        req.events.length,
+      ],
+    );
+    if (!rows[0]) return null;
+    const next = fromRaw(rows[0]);
+    const events = await this.insertEvents(m, next, row.tick, row.eventSeq, req);
+    if (req.audit)
+      await this.audit.append(m, {
+        tenantId: row.tenantId,
+        actor: req.actor,
+        action: req.audit.action,
+        resourceKind: 'Rollout',
+        resourceId: row.id,
+        requestId: req.audit.requestId ?? null,
+        reason: req.audit.reason ?? null,
+        data: {
+          service: `${row.namespace}/${row.service}`,
+          phase: { from: row.phase, to: next.phase },
+          step: { from: row.stepIndex, to: next.stepIndex },
+          canaryWeight: { from: row.canaryWeight, to: next.canaryWeight },
+          tick: row.tick,
+          attempt: next.attempt,
+          ...req.audit.data,
+        },
+      });
+    if (nextTickAt) await this.scheduleTick(m, next, nextTickAt);
+    return { row: next, events };
+  }
+
+  async scheduleTick(m: EntityManager, row: RolloutEntity, runAt: Date): Promise<void> {
+    const message: RolloutTickMessage = { rolloutId: row.id, tick: row.tick, runAt: runAt.getTime() };
+    await this.outbox.add(m, {
+      tenantId: row.tenantId,
+      topic: ROLLOUT_TICK_TOPIC,
+      payload: message as unknown as Record<string, unknown>,
+    });
+  }
+
+  private async insertEvents(
+    m: EntityManager,
+    row: RolloutEntity,
+    tick: number,
+    lastSeq: number,
+    req: CommitRequest,
+  ): Promise<RolloutEventView[]> {
+    if (req.events.length === 0) return [];
+    const values: unknown[] = [];
+    const tuples = req.events.map((e, i) => {
+      const p = values.length;
+      values.push(
+        row.id,
+        lastSeq + i + 1,
+        row.tenantId,
+        tick,
+        row.attempt,
+        e.type,
+        row.phase,
+        row.stepIndex,
+        row.canaryWeight,
+        req.actor,
+        e.message,
+        JSON.stringify(e.data ?? {}),
+      );
+      const placeholders = Array.from({ length: 12 }, (_, k) => `$${p + k + 1}`);
+      placeholders[11] += '::jsonb';
+      return `(${placeholders.join(', ')})`;
+    });
+    const rows: RawEvent[] = await m.query(
+      `INSERT INTO rollout_events (rollout_id, seq, tenant_id, tick, attempt, type, phase, step_index, canary_weight, actor, message, data)
+       VALUES ${tuples.join(', ')} RETURNING *`,
+      values,
+    );
+    return rows.map(eventFromRaw).sort((a, b) => a.seq - b.seq);
+  }
+
+  /** A new rollout in Initializing with its first tick due now. */
+  async insert(
+    m: EntityManager,
+    values: {
+      tenantId: string;
+      clusterId: string;
+      serviceId: string;
+      namespace: string;
+      service: string;
+      strategy: RolloutStrategyKind;
+      spec: Record<string, unknown>;
+      stable: string;
+      canary: string;
+      webhookSecret: Buffer | null;
+      createdBy: string;
+    },
+  ): Promise<RolloutEntity> {
+    const rows: RawRollout[] = await m.query(
+      `INSERT INTO rollouts (tenant_id, cluster_id, service_id, namespace, service, strategy, spec, stable_version,
+         canary_version, phase, webhook_secret, created_by, tick, next_tick_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, 'Initializing', $10, $11, 0, now()) RETURNING *`,
+      [
+        values.tenantId,
+        values.clusterId,
+        values.serviceId,
+        values.namespace,
+        values.service,
+        values.strategy,
+        JSON.stringify(values.spec),
+        values.stable,
+        values.canary,
+        values.webhookSecret,
+        values.createdBy,
+      ],
+    );
+    return fromRaw(rows[0]!);
+  }
+
+  async events(
+    m: EntityManager,
+    rolloutId: string,
+    opts: { afterSeq?: number; limit?: number } = {},
+  ): Promise<RolloutEventView[]> {
+    const rows: RawEvent[] = await m.query(
+      `SELECT * FROM rollout_events WHERE rollout_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [rolloutId, opts.afterSeq ?? 0, opts.limit ?? 100],
+    );
+    return rows.map(eventFromRaw);
+  }
+
+  async countActive(m: EntityManager, tenantId: string): Promise<number> {
+    const [row] = await m.query(
+      `SELECT count(*)::int AS n FROM rollouts WHERE tenant_id = $1 AND phase NOT IN (${TERMINAL_SQL})`,
+      [tenantId],
+    );
+    return (row as { n: number }).n;
+  }
+
+  async activeForService(m: EntityManager, serviceId: string): Promise<RolloutEntity | null> {
+    const rows: RawRollout[] = await m.query(
+      `SELECT * FROM rollouts WHERE service_id = $1 AND phase NOT IN (${TERMINAL_SQL})`,
+      [serviceId],
+    );
+    return rows[0] ? fromRaw(rows[0]) : null;
+  }
+}
+
+/** The compiler's view of running rollouts: their current routes (ReconcileService and write checks). */
+export class RolloutRoutesRepository implements RolloutRoutesSource {
+  async routesFor(m: EntityManager, tenantId: string, clusterId: string): Promise<RolloutRoute[]> {
+    const rows: Array<{
+      id: string;
+      namespace: string;
+      service: string;
+      stable_version: string;
+      canary_version: string;
+      route: RolloutRouteState;
+    }> = await m.query(
+      `SELECT id, namespace, service, stable_version, canary_version, route FROM rollouts
+       WHERE tenant_id = $1 AND cluster_id = $2 AND route IS NOT NULL AND phase NOT IN (${TERMINAL_SQL})
+       ORDER BY id`,
+      [tenantId, clusterId],
+    );
+    return rows.map((r) => ({
+      rolloutId: r.id,
+      namespace: r.namespace,
+      service: r.service,
+      stable: r.stable_version,
+      canary: r.canary_version,
+      canaryWeight: r.route.canaryWeight,
+      ...(r.route.match ? { match: r.route.match } : {}),
+      ...(r.route.mirrorPercent !== undefined ? { mirrorPercent: r.route.mirrorPercent } : {}),
+      ...(r.route.sticky ? { sticky: r.route.sticky } : {}),
+    }));
+  }
+}
+
+function json(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+export interface RawRollout {
+  id: string;
+  tenant_id: string;
+  cluster_id: string;
+  service_id: string;
+  namespace: string;
+  service: string;
+  strategy: RolloutStrategyKind;
+  spec: JsonObject;
+  stable_version: string;
+  canary_version: string;
+  phase: RolloutPhase;
+  phase_reason: JsonObject | null;
+  resume_phase: RolloutPhase | null;
+  step_index: number;
+  step_started_at: Date | null;
+  step_state: JsonObject;
+  route: JsonObject | null;
+  canary_weight: number;
+  failed_checks: number;
+  attempt: number;
+  version: number;
+  tick: number;
+  next_tick_at: Date | null;
+  event_seq: number;
+  webhook_secret: Buffer | null;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  finished_at: Date | null;
+}
+
+export function fromRaw(r: RawRollout): RolloutEntity {
+  return Object.assign(new RolloutEntity(), {
+    id: r.id,
+    tenantId: r.tenant_id,
+    clusterId: r.cluster_id,
+    serviceId: r.service_id,
+    namespace: r.namespace,
+    service: r.service,
+    strategy: r.strategy,
+    spec: r.spec,
+    stableVersion: r.stable_version,
+    canaryVersion: r.canary_version,
+    phase: r.phase,
+    phaseReason: r.phase_reason,
+    resumePhase: r.resume_phase,
+    stepIndex: r.step_index,
+    stepStartedAt: r.step_started_at,
+    stepState: r.step_state,
+    route: r.route,
+    canaryWeight: r.canary_weight,
+    failedChecks: r.failed_checks,
+    attempt: r.attempt,
+    version: r.version,
+    tick: r.tick,
+    nextTickAt: r.next_tick_at,
+    eventSeq: r.event_seq,
+    webhookSecret: r.webhook_secret,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    finishedAt: r.finished_at,
+  });
+}
+
+interface RawEvent {
+  rollout_id: string;
+  seq: number;
+  tick: number;
+  attempt: number;
+  type: RolloutEventType;
+  phase: RolloutPhase;
+  step_index: number;
+  canary_weight: number;
+  actor: string;
+  message: string;
+  data: Record<string, unknown>;
+  occurred_at: Date;
+}
+
+function eventFromRaw(r: RawEvent): RolloutEventView {
+  return {
+    rolloutId: r.rollout_id,
+    seq: r.seq,
+    tick: r.tick,
+    attempt: r.attempt,
+    type: r.type,
+    phase: r.phase,
+    stepIndex: r.step_index,
+    canaryWeight: r.canary_weight,
+    actor: r.actor,
+    message: r.message,
+    data: r.data,
+    occurredAt: r.occurred_at.toISOString(),
+  };
+}
