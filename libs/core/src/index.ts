@@ -42,7 +42,12 @@ export { ServicesService, type GeneratedConfig, type ServiceView } from './servi
 export { tenantScope } from './tenancy/tenant-scope.util.js';
 export { createTenantSchema, TenantsService, type TenantView } from './tenancy/tenants.service.js';
 export { createTokenSchema, TokensService, type TokenView } from './tenancy/tokens.service.js';
-export { CLUSTER_TARGETS, CoreModule, type CoreModuleOptions, ROLLOUT_EVENT_PUBLISHER } from './core.module.js';
+export {
+  CLUSTER_TARGETS,
+  CoreModule,
+  type CoreModuleOptions,
+  ROLLOUT_EVENT_PUBLISHER,
+} from './core.module.js';
 export { KubeClusterTargets } from './clusters/kube-cluster-targets.js';
 export { type CompiledService, loadCompiledServices } from './loaders/generated-config.loader.js';
 export { loadPoliciesByIds, loadPolicyHistories } from './loaders/policy-relations.loader.js';

@@ -291,8 +291,7 @@ export class PolicyChangeService {
       const applied = ids.length
         ? await m.getRepository(AppliedObjectEntity).find({ where: { clusterId, serviceId: In(ids) } })
         : [];
-      for (const o of applied)
-        before.set(objectKey(o.kind, o.namespace, o.name), diffableYaml(o.object));
+      for (const o of applied) before.set(objectKey(o.kind, o.namespace, o.name), diffableYaml(o.object));
     }
     const after = new Map(
       objects.map((o) => [objectKey(o.kind, o.metadata.namespace, o.metadata.name), diffableYaml(o)]),

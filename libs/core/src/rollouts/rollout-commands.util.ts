@@ -65,7 +65,10 @@ function pause(row: RolloutEntity): CommandEffect {
 
 function resume(row: RolloutEntity): CommandEffect {
   if (row.phase !== 'Paused')
-    throw refuse('ROLLOUT_NOT_PAUSED', `${label(row)} is ${row.phase}, not Paused; there is nothing to resume.`);
+    throw refuse(
+      'ROLLOUT_NOT_PAUSED',
+      `${label(row)} is ${row.phase}, not Paused; there is nothing to resume.`,
+    );
   const to: RolloutPhase = row.resumePhase ?? 'Progressing';
   const reason = (row.phaseReason as PhaseReason | null)?.code;
   const base: RolloutChange = { phase: to, phaseReason: null, resumePhase: null };
@@ -102,13 +105,21 @@ function promote(row: RolloutEntity, plan: RolloutPlan, full: boolean, skipAnaly
         `${label(row)} is already being promoted; only { full: true, skipAnalysis: true } (skipping the bake) changes anything now.`,
       );
     return {
-      change: { phase: 'Promoting', phaseReason: null, resumePhase: null, stepState: { ...state, skipAnalysis: true } },
+      change: {
+        phase: 'Promoting',
+        phaseReason: null,
+        resumePhase: null,
+        stepState: { ...state, skipAnalysis: true },
+      },
       message: 'Promoted without the remaining bake analysis.',
       nextTickInMs: 0,
     };
   }
   if (effective !== 'Progressing')
-    throw refuse('ROLLOUT_NOT_PROMOTABLE', `${label(row)} is ${row.phase}; only a running rollout can be promoted.`);
+    throw refuse(
+      'ROLLOUT_NOT_PROMOTABLE',
+      `${label(row)} is ${row.phase}; only a running rollout can be promoted.`,
+    );
   const ahead = plan.steps.slice(row.stepIndex, full ? undefined : row.stepIndex + 1);
   if (!skipAnalysis && ahead.some((s) => s.kind === 'analysis'))
     throw refuse(
@@ -136,12 +147,22 @@ function promote(row: RolloutEntity, plan: RolloutPlan, full: boolean, skipAnaly
 }
 
 function abort(row: RolloutEntity): CommandEffect {
-  if (row.phase === 'RollingBack' || row.phase === 'Succeeded' || row.phase === 'RolledBack' || row.phase === 'Failed' || row.phase === 'Aborted')
+  if (
+    row.phase === 'RollingBack' ||
+    row.phase === 'Succeeded' ||
+    row.phase === 'RolledBack' ||
+    row.phase === 'Failed' ||
+    row.phase === 'Aborted'
+  )
     throw refuse('ROLLOUT_NOT_ABORTABLE', `${label(row)} is ${row.phase}; there is nothing to abort.`);
   return {
     change: {
       phase: 'RollingBack',
-      phaseReason: { code: 'aborted', message: 'Aborted by a human; traffic returns to stable.', outcome: 'Aborted' },
+      phaseReason: {
+        code: 'aborted',
+        message: 'Aborted by a human; traffic returns to stable.',
+        outcome: 'Aborted',
+      },
       resumePhase: null,
       restartStep: true,
       stepState: {},

@@ -34,5 +34,7 @@ export class RedisRolloutEventPublisher implements RolloutEventPublisher {
 
 /** For front doors without Redis: events stay replayable from the database. */
 export class NoopRolloutEventPublisher implements RolloutEventPublisher {
-  async publish(): Promise<void> {}
+  publish(): Promise<void> {
+    return Promise.resolve();
+  }
 }

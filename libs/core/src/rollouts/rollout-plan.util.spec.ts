@@ -25,7 +25,10 @@ describe('planRollout', () => {
   });
 
   it('waits an interval per weight when the shorthand has no analysis', () => {
-    const p = plan({ type: 'canary', stepWeight: 50, maxWeight: 100, interval: '3s' }, { analysis: undefined });
+    const p = plan(
+      { type: 'canary', stepWeight: 50, maxWeight: 100, interval: '3s' },
+      { analysis: undefined },
+    );
     expect(p.intervalMs).toBe(3_000);
     expect(p.steps).toEqual([
       { kind: 'route', route: { canaryWeight: 50 }, source: '$.strategy.stepWeight' },
@@ -46,23 +49,44 @@ describe('planRollout', () => {
     expect(p.steps[0]).toMatchObject({ route: { canaryWeight: 0, mirrorPercent: 100 } });
     expect(p.steps[1]).toMatchObject({ runs: 3 });
     expect(p.steps[3]).toMatchObject({ durationMs: null });
-    expect(routeAt(p, 1)).toEqual({ canaryWeight: 0, mirrorPercent: 100, sticky: { cookie: { name: 'canary', ttl: '1h' } } });
+    expect(routeAt(p, 1)).toEqual({
+      canaryWeight: 0,
+      mirrorPercent: 100,
+      sticky: { cookie: { name: 'canary', ttl: '1h' } },
+    });
     expect(routeAt(p, 5)).toEqual({ canaryWeight: 60, sticky: { cookie: { name: 'canary', ttl: '1h' } } });
   });
 
   it('runs A/B and blue/green as a routed, analysed phase before promotion', () => {
     const ab = plan({ type: 'ab', match: { headers: { 'x-user': { exact: 'beta' } } }, iterations: 4 });
     expect(ab.steps).toEqual([
-      { kind: 'route', route: { canaryWeight: 0, match: { headers: { 'x-user': { exact: 'beta' } } } }, source: '$.strategy.match' },
+      {
+        kind: 'route',
+        route: { canaryWeight: 0, match: { headers: { 'x-user': { exact: 'beta' } } } },
+        source: '$.strategy.match',
+      },
       { kind: 'analysis', runs: 4, source: '$.strategy.iterations' },
     ]);
     const bg = plan({ type: 'blue-green', iterations: 2, mirror: { percent: 100 } });
     expect(bg.steps[0]).toMatchObject({ route: { canaryWeight: 0, mirrorPercent: 100 } });
-    expect(plan({ type: 'blue-green', iterations: 2 }).steps[0]).toMatchObject({ route: { canaryWeight: 0 } });
+    expect(plan({ type: 'blue-green', iterations: 2 }).steps[0]).toMatchObject({
+      route: { canaryWeight: 0 },
+    });
   });
 
   it('settles a full interval only before an analysis, and estimates what is left', () => {
-    const p = plan({ type: 'canary', steps: [{ setWeight: 10 }, { analysis: { runs: 3 } }, { setWeight: 50 }, { pause: { duration: '5s' } }] }, { bake: '10s' });
+    const p = plan(
+      {
+        type: 'canary',
+        steps: [
+          { setWeight: 10 },
+          { analysis: { runs: 3 } },
+          { setWeight: 50 },
+          { pause: { duration: '5s' } },
+        ],
+      },
+      { bake: '10s' },
+    );
     expect([0, 1, 2, 3].map((i) => settleMs(p, i))).toEqual([2_000, 0, 0, 0]);
     // settle 2 s + 2 more runs x 2 s + 0 + pause 5 s + promotion 2 s + bake 10 s
     expect(remainingMs(p, 0, true)).toBe(2_000 + 4_000 + 5_000 + 2_000 + 10_000);
@@ -73,7 +97,10 @@ describe('planRollout', () => {
   });
 
   it('describes steps for people', () => {
-    const p = plan({ type: 'canary', steps: [{ setWeight: 10 }, { pause: {} }, { pause: { duration: '30s' } }, { analysis: { runs: 2 } }] });
+    const p = plan({
+      type: 'canary',
+      steps: [{ setWeight: 10 }, { pause: {} }, { pause: { duration: '30s' } }, { analysis: { runs: 2 } }],
+    });
     expect(p.steps.map(describeStep)).toEqual([
       'set route: canary 10 %',
       'pause until resumed',

@@ -49,12 +49,20 @@ export function planRollout(spec: RolloutSpec): RolloutPlan {
     case 'canary': {
       const mirror: PlanStep[] = s.mirror
         ? [
-            { kind: 'route', route: { canaryWeight: 0, mirrorPercent: s.mirror.percent }, source: '$.strategy.mirror' },
+            {
+              kind: 'route',
+              route: { canaryWeight: 0, mirrorPercent: s.mirror.percent },
+              source: '$.strategy.mirror',
+            },
             { kind: 'analysis', runs: s.mirror.iterations, source: '$.strategy.mirror.iterations' },
           ]
         : [];
       const sticky = s.sticky ? { sticky: { cookie: s.sticky.cookie } } : {};
-      return { ...base, ...sticky, steps: [...mirror, ...canarySteps(s, intervalMs, spec.analysis !== undefined)] };
+      return {
+        ...base,
+        ...sticky,
+        steps: [...mirror, ...canarySteps(s, intervalMs, spec.analysis !== undefined)],
+      };
     }
     case 'ab':
       return {
@@ -85,7 +93,8 @@ function canarySteps(s: CanaryStrategy, intervalMs: number, analysed: boolean): 
   if (s.steps)
     return s.steps.map((step, i): PlanStep => {
       const source = `$.strategy.steps[${i}]`;
-      if (step.setWeight !== undefined) return { kind: 'route', route: { canaryWeight: step.setWeight }, source };
+      if (step.setWeight !== undefined)
+        return { kind: 'route', route: { canaryWeight: step.setWeight }, source };
       if (step.pause) return { kind: 'pause', durationMs: ms(step.pause.duration) ?? null, source };
       return { kind: 'analysis', runs: step.analysis!.runs, source };
     });

@@ -38,7 +38,11 @@ describe('parseRolloutSpec', () => {
   it('accepts every strategy, sticky sessions, a mirror phase, a bake and webhooks', () => {
     const specs = [
       { ...base, strategy: { type: 'canary', stepWeight: 10, maxWeight: 50 } },
-      { ...base, analysis: undefined, strategy: { type: 'canary', stepWeight: 25, maxWeight: 100, interval: '5s' } },
+      {
+        ...base,
+        analysis: undefined,
+        strategy: { type: 'canary', stepWeight: 25, maxWeight: 100, interval: '5s' },
+      },
       {
         ...canary,
         strategy: {
@@ -49,14 +53,27 @@ describe('parseRolloutSpec', () => {
         bake: '30s',
         onFailure: 'freeze',
       },
-      { ...base, strategy: { type: 'ab', match: { headers: { 'x-user': { exact: 'beta' } } }, iterations: 3 } },
-      { ...base, strategy: { type: 'ab', match: { cookie: { name: 'flavour', value: 'canary' } }, iterations: 1 } },
+      {
+        ...base,
+        strategy: { type: 'ab', match: { headers: { 'x-user': { exact: 'beta' } } }, iterations: 3 },
+      },
+      {
+        ...base,
+        strategy: { type: 'ab', match: { cookie: { name: 'flavour', value: 'canary' } }, iterations: 1 },
+      },
       { ...base, strategy: { type: 'blue-green', iterations: 2, mirror: { percent: 50 } } },
       {
         ...canary,
         webhooks: [
           { name: 'load', type: 'pre-rollout', url: 'http://loadtester.test/gate' },
-          { name: 'ok', type: 'confirm-promotion', url: 'https://gate.test/ok', timeout: '2s', retries: 0, metadata: { cmd: 'hey' } },
+          {
+            name: 'ok',
+            type: 'confirm-promotion',
+            url: 'https://gate.test/ok',
+            timeout: '2s',
+            retries: 0,
+            metadata: { cmd: 'hey' },
+          },
         ],
       },
     ];
@@ -69,28 +86,109 @@ describe('parseRolloutSpec', () => {
     [{ ...canary, surprise: 1 }, '$.surprise', /unknown field "surprise"/],
     [{ ...canary, canary: 'v1' }, '$.canary', /another version/],
     [{ ...canary, analysis: undefined }, '$.strategy.steps[1].analysis', /needs an analysis spec/],
-    [{ ...canary, strategy: { type: 'canary', steps: [{ setWeight: 101 }] } }, '$.strategy.steps[0].setWeight', /100/],
-    [{ ...canary, strategy: { type: 'canary', steps: [{ setWeight: 5, pause: {} }] } }, '$.strategy.steps[0]', /exactly one/],
-    [{ ...canary, strategy: { type: 'canary', steps: [{ pause: { duration: '500ms' } }] } }, '$.strategy.steps[0].pause.duration', /whole seconds/],
-    [{ ...canary, strategy: { type: 'canary', stepWeight: 10 } }, '$.strategy.maxWeight', /needs maxWeight/],
-    [{ ...canary, strategy: { type: 'canary', stepWeight: 30, maxWeight: 20 } }, '$.strategy.maxWeight', /at least stepWeight/],
-    [{ ...canary, strategy: { type: 'canary', steps: [{ setWeight: 1 }], stepWeight: 5, maxWeight: 10 } }, '$.strategy', /either steps or/],
-    [{ ...canary, strategy: { type: 'canary', stepWeight: 5, maxWeight: 10, interval: '5s' } }, '$.strategy.interval', /set twice/],
-    [{ ...base, analysis: undefined, strategy: { type: 'blue-green', iterations: 2 } }, '$.strategy', /blue\/green rollout needs an analysis/],
-    [{ ...base, strategy: { type: 'ab', match: {}, iterations: 2 } }, '$.strategy.match', /headers, a cookie/],
-    [{ ...base, strategy: { type: 'ab', match: { cookie: { name: 'a b', value: 'x' } }, iterations: 2 } }, '$.strategy.match.cookie.name', /cookie name/],
-    [{ ...base, strategy: { type: 'ab', match: { cookie: { name: 'a', value: 'x' }, headers: { Cookie: { exact: 'a=x' } } }, iterations: 2 } }, '$.strategy.match.cookie', /not both/],
-    [{ ...canary, strategy: { type: 'rainbow' } }, '$.strategy.type', /./],
-    [{ ...canary, webhooks: [{ name: 'x', type: 'rollout', url: 'ftp://x.test/' }] }, '$.webhooks[0].url', /http/],
-    [{ ...canary, webhooks: [{ name: 'x', type: 'teardown', url: 'http://x.test/' }] }, '$.webhooks[0].type', /./],
-    [{ ...canary, webhooks: [{ name: 'x', type: 'rollout', url: 'http://x.test/', timeout: '2m' }] }, '$.webhooks[0].timeout', /at most 60s/],
     [
-      { ...canary, webhooks: [{ name: 'x', type: 'rollout', url: 'http://x.test/' }, { name: 'x', type: 'rollback', url: 'http://x.test/' }] },
+      { ...canary, strategy: { type: 'canary', steps: [{ setWeight: 101 }] } },
+      '$.strategy.steps[0].setWeight',
+      /100/,
+    ],
+    [
+      { ...canary, strategy: { type: 'canary', steps: [{ setWeight: 5, pause: {} }] } },
+      '$.strategy.steps[0]',
+      /exactly one/,
+    ],
+    [
+      { ...canary, strategy: { type: 'canary', steps: [{ pause: { duration: '500ms' } }] } },
+      '$.strategy.steps[0].pause.duration',
+      /whole seconds/,
+    ],
+    [{ ...canary, strategy: { type: 'canary', stepWeight: 10 } }, '$.strategy.maxWeight', /needs maxWeight/],
+    [
+      { ...canary, strategy: { type: 'canary', stepWeight: 30, maxWeight: 20 } },
+      '$.strategy.maxWeight',
+      /at least stepWeight/,
+    ],
+    [
+      { ...canary, strategy: { type: 'canary', steps: [{ setWeight: 1 }], stepWeight: 5, maxWeight: 10 } },
+      '$.strategy',
+      /either steps or/,
+    ],
+    [
+      { ...canary, strategy: { type: 'canary', stepWeight: 5, maxWeight: 10, interval: '5s' } },
+      '$.strategy.interval',
+      /set twice/,
+    ],
+    [
+      { ...base, analysis: undefined, strategy: { type: 'blue-green', iterations: 2 } },
+      '$.strategy',
+      /blue\/green rollout needs an analysis/,
+    ],
+    [
+      { ...base, strategy: { type: 'ab', match: {}, iterations: 2 } },
+      '$.strategy.match',
+      /headers, a cookie/,
+    ],
+    [
+      { ...base, strategy: { type: 'ab', match: { cookie: { name: 'a b', value: 'x' } }, iterations: 2 } },
+      '$.strategy.match.cookie.name',
+      /cookie name/,
+    ],
+    [
+      {
+        ...base,
+        strategy: {
+          type: 'ab',
+          match: { cookie: { name: 'a', value: 'x' }, headers: { Cookie: { exact: 'a=x' } } },
+          iterations: 2,
+        },
+      },
+      '$.strategy.match.cookie',
+      /not both/,
+    ],
+    [{ ...canary, strategy: { type: 'rainbow' } }, '$.strategy.type', /./],
+    [
+      { ...canary, webhooks: [{ name: 'x', type: 'rollout', url: 'ftp://x.test/' }] },
+      '$.webhooks[0].url',
+      /http/,
+    ],
+    [
+      { ...canary, webhooks: [{ name: 'x', type: 'teardown', url: 'http://x.test/' }] },
+      '$.webhooks[0].type',
+      /./,
+    ],
+    [
+      { ...canary, webhooks: [{ name: 'x', type: 'rollout', url: 'http://x.test/', timeout: '2m' }] },
+      '$.webhooks[0].timeout',
+      /at most 60s/,
+    ],
+    [
+      {
+        ...canary,
+        webhooks: [
+          { name: 'x', type: 'rollout', url: 'http://x.test/' },
+          { name: 'x', type: 'rollback', url: 'http://x.test/' },
+        ],
+      },
       '$.webhooks[1].name',
       /used by webhooks\[0\]/,
     ],
-    [{ ...canary, bake: '10s', analysis: undefined, strategy: { type: 'canary', steps: [{ setWeight: 50 }] } }, '$.bake', /needs an analysis/],
-    [{ ...canary, analysis: { metrics: [{ name: 'q', kind: 'custom', query: 'up', judge: { type: 'compare' } }] } }, '$.analysis.metrics[0].judge.type', /threshold/],
+    [
+      {
+        ...canary,
+        bake: '10s',
+        analysis: undefined,
+        strategy: { type: 'canary', steps: [{ setWeight: 50 }] },
+      },
+      '$.bake',
+      /needs an analysis/,
+    ],
+    [
+      {
+        ...canary,
+        analysis: { metrics: [{ name: 'q', kind: 'custom', query: 'up', judge: { type: 'compare' } }] },
+      },
+      '$.analysis.metrics[0].judge.type',
+      /threshold/,
+    ],
     [{ ...canary, onFailure: 'explode' }, '$.onFailure', /./],
   ])('rejects %j at %s', (input, path, message) => {
     const err = rejection(input);
@@ -110,7 +208,19 @@ describe('parseRolloutSpec', () => {
         fc.double(),
         fc.array(tie('value'), { maxLength: 3 }),
         fc.dictionary(
-          fc.constantFrom('target', 'stable', 'canary', 'strategy', 'steps', 'type', 'setWeight', 'webhooks', 'analysis', '__proto__', 'x'),
+          fc.constantFrom(
+            'target',
+            'stable',
+            'canary',
+            'strategy',
+            'steps',
+            'type',
+            'setWeight',
+            'webhooks',
+            'analysis',
+            '__proto__',
+            'x',
+          ),
           tie('value'),
           { maxKeys: 5 },
         ),
@@ -132,7 +242,9 @@ describe('parseRolloutSpec', () => {
   it('accepts every well-formed canary, and plans weights within 0-100 with analysis only when specified', () => {
     const step = fc.oneof(
       fc.integer({ min: 0, max: 100 }).map((w) => ({ setWeight: w })),
-      fc.option(fc.integer({ min: 1, max: 600 }), { nil: undefined }).map((s) => ({ pause: s === undefined ? {} : { duration: `${s}s` } })),
+      fc
+        .option(fc.integer({ min: 1, max: 600 }), { nil: undefined })
+        .map((s) => ({ pause: s === undefined ? {} : { duration: `${s}s` } })),
       fc.integer({ min: 1, max: 5 }).map((runs) => ({ analysis: { runs } })),
     );
     fc.assert(
@@ -158,7 +270,16 @@ describe('parseRolloutSpec', () => {
     const schema = rolloutSpecJsonSchema();
     expect(schema['type']).toBe('object');
     expect(Object.keys(schema['properties'] as object)).toEqual(
-      expect.arrayContaining(['target', 'stable', 'canary', 'strategy', 'analysis', 'onFailure', 'bake', 'webhooks']),
+      expect.arrayContaining([
+        'target',
+        'stable',
+        'canary',
+        'strategy',
+        'analysis',
+        'onFailure',
+        'bake',
+        'webhooks',
+      ]),
     );
     expect(schema['additionalProperties']).toBe(false);
   });

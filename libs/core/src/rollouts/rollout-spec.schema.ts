@@ -29,7 +29,8 @@ const stepSchema = z
     analysis: z.strictObject({ runs: z.int().min(1).max(1_000).default(1) }).optional(),
   })
   .refine((s) => [s.setWeight, s.pause, s.analysis].filter((x) => x !== undefined).length === 1, {
-    message: 'A step is exactly one of { setWeight: N }, { pause: { duration? } } or { analysis: { runs? } }.',
+    message:
+      'A step is exactly one of { setWeight: N }, { pause: { duration? } } or { analysis: { runs? } }.',
   })
   .meta({
     description:
@@ -53,7 +54,9 @@ const canaryStrategySchema = z.strictObject({
   /** A mirror phase before any real share: the canary gets a copy of live traffic, analysed. */
   mirror: mirrorPhaseSchema.optional(),
   /** A user who saw the canary keeps seeing it (cookie set by the proxy). */
-  sticky: z.strictObject({ cookie: z.strictObject({ name: cookieName, ttl: rolloutDurationSchema }) }).optional(),
+  sticky: z
+    .strictObject({ cookie: z.strictObject({ name: cookieName, ttl: rolloutDurationSchema }) })
+    .optional(),
 });
 
 const abStrategySchema = z.strictObject({
@@ -62,7 +65,9 @@ const abStrategySchema = z.strictObject({
   match: z
     .strictObject({
       headers: z.record(z.string().min(1).max(256), stringMatchSchema).optional(),
-      cookie: z.strictObject({ name: cookieName, value: z.string().max(1024).regex(COOKIE_VALUE) }).optional(),
+      cookie: z
+        .strictObject({ name: cookieName, value: z.string().max(1024).regex(COOKIE_VALUE) })
+        .optional(),
     })
     .refine((m) => m.headers !== undefined || m.cookie !== undefined, {
       message: 'Give headers, a cookie or both.',
@@ -79,7 +84,13 @@ const blueGreenStrategySchema = z.strictObject({
   mirror: z.strictObject({ percent: z.number().gt(0).max(100) }).optional(),
 });
 
-export const WEBHOOK_TYPES = ['pre-rollout', 'rollout', 'confirm-promotion', 'post-rollout', 'rollback'] as const;
+export const WEBHOOK_TYPES = [
+  'pre-rollout',
+  'rollout',
+  'confirm-promotion',
+  'post-rollout',
+  'rollback',
+] as const;
 export type WebhookType = (typeof WEBHOOK_TYPES)[number];
 /** Hooks whose failure holds the rollout; the others are notifications. */
 export const GATE_WEBHOOKS: readonly WebhookType[] = ['pre-rollout', 'rollout', 'confirm-promotion'];
@@ -87,9 +98,7 @@ export const GATE_WEBHOOKS: readonly WebhookType[] = ['pre-rollout', 'rollout', 
 const webhookSchema = z.strictObject({
   name: dnsLabelSchema,
   type: z.enum(WEBHOOK_TYPES),
-  url: z
-    .url({ protocol: /^https?$/, error: 'Expected an http:// or https:// URL.' })
-    .max(2_048),
+  url: z.url({ protocol: /^https?$/, error: 'Expected an http:// or https:// URL.' }).max(2_048),
   timeout: rolloutDurationSchema
     .refine((v) => (durationMs(v) ?? 0) <= 60_000, { message: 'A webhook timeout is at most 60s.' })
     .default('5s'),
@@ -119,7 +128,8 @@ export const rolloutSpecSchema = z
   .superRefine((spec, ctx) => {
     const issue = (path: Array<string | number>, message: string) =>
       ctx.addIssue({ code: 'custom', path, message });
-    if (spec.canary === spec.stable) issue(['canary'], 'The canary must be another version than the stable one.');
+    if (spec.canary === spec.stable)
+      issue(['canary'], 'The canary must be another version than the stable one.');
     for (const problem of crossFieldProblems(spec)) issue(problem.path, problem.message);
   });
 
@@ -147,10 +157,17 @@ function crossFieldProblems(spec: SpecDraft): Array<{ path: Array<string | numbe
       else if (s.maxWeight < s.stepWeight)
         out.push({ path: ['strategy', 'maxWeight'], message: 'maxWeight must be at least stepWeight.' });
       if (s.interval === undefined && !spec.analysis)
-        out.push({ path: ['strategy', 'interval'], message: 'The shorthand needs an interval (or an analysis).' });
+        out.push({
+          path: ['strategy', 'interval'],
+          message: 'The shorthand needs an interval (or an analysis).',
+        });
     } else if (s.maxWeight !== undefined || s.interval !== undefined)
       out.push({ path: ['strategy'], message: 'maxWeight and interval belong to the stepWeight shorthand.' });
-    if (s.interval !== undefined && spec.analysis?.interval !== undefined && spec.analysis.interval !== s.interval)
+    if (
+      s.interval !== undefined &&
+      spec.analysis?.interval !== undefined &&
+      spec.analysis.interval !== s.interval
+    )
       out.push({
         path: ['strategy', 'interval'],
         message: `The interval is set twice (${s.interval} here, ${spec.analysis.interval} in analysis); set it in one place.`,
@@ -161,7 +178,12 @@ function crossFieldProblems(spec: SpecDraft): Array<{ path: Array<string | numbe
     if (s.mirror) needsAnalysis(['strategy', 'mirror'], 'A mirror phase');
   } else {
     needsAnalysis(['strategy'], s.type === 'ab' ? 'An A/B test' : 'A blue/green rollout');
-    if (s.type === 'ab' && s.match.cookie && s.match.headers && Object.keys(s.match.headers).some(isCookieHeader))
+    if (
+      s.type === 'ab' &&
+      s.match.cookie &&
+      s.match.headers &&
+      Object.keys(s.match.headers).some(isCookieHeader)
+    )
       out.push({
         path: ['strategy', 'match', 'cookie'],
         message: 'Match the cookie with "cookie" or with a "cookie" header, not both.',
@@ -172,7 +194,10 @@ function crossFieldProblems(spec: SpecDraft): Array<{ path: Array<string | numbe
   spec.webhooks.forEach((w, i) => {
     const first = seen.get(w.name);
     if (first !== undefined)
-      out.push({ path: ['webhooks', i, 'name'], message: `Webhook name "${w.name}" is used by webhooks[${first}].` });
+      out.push({
+        path: ['webhooks', i, 'name'],
+        message: `Webhook name "${w.name}" is used by webhooks[${first}].`,
+      });
     else seen.set(w.name, i);
   });
   return out;

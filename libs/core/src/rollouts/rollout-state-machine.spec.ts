@@ -67,7 +67,12 @@ describe('rollout state machine', () => {
     const reachable = (start: RolloutPhase) => {
       const seen = new Set<RolloutPhase>([start]);
       const queue = [start];
-      while (queue.length) for (const next of ROLLOUT_TRANSITIONS[queue.shift()!]) if (!seen.has(next)) (seen.add(next), queue.push(next));
+      while (queue.length)
+        for (const next of ROLLOUT_TRANSITIONS[queue.shift()!])
+          if (!seen.has(next)) {
+            seen.add(next);
+            queue.push(next);
+          }
       return seen;
     };
     for (const phase of ROLLOUT_PHASES) expect([...reachable(phase)].some(isTerminal)).toBe(true);

@@ -1,8 +1,20 @@
 import type { RolloutEntity } from '@heliomesh/db';
-import { describeStep, planRollout, remainingMs, type RolloutPlan, type RolloutRouteState } from './rollout-plan.util.js';
+import {
+  describeStep,
+  planRollout,
+  remainingMs,
+  type RolloutPlan,
+  type RolloutRouteState,
+} from './rollout-plan.util.js';
 import type { RolloutSpec } from './rollout-spec.schema.js';
 import { isTerminal } from './rollout-state-machine.js';
-import type { PhaseReason, RolloutEventView, RolloutProgressEvent, RolloutView, StepState } from './rollout.types.js';
+import type {
+  PhaseReason,
+  RolloutEventView,
+  RolloutProgressEvent,
+  RolloutView,
+  StepState,
+} from './rollout.types.js';
 
 /** The stored spec was validated (defaults applied) when the rollout was created. */
 export function specOf(row: RolloutEntity): RolloutSpec {
@@ -23,7 +35,9 @@ export function etaOf(row: RolloutEntity, plan: RolloutPlan, now = Date.now()): 
     case 'Paused':
       return null;
     case 'Promoting':
-      left = state.bakeStartedAt ? Math.max(0, state.bakeStartedAt + plan.bakeMs - now) : plan.intervalMs + (bake ? plan.bakeMs : 0);
+      left = state.bakeStartedAt
+        ? Math.max(0, state.bakeStartedAt + plan.bakeMs - now)
+        : plan.intervalMs + (bake ? plan.bakeMs : 0);
       break;
     case 'RollingBack':
       left = plan.intervalMs;

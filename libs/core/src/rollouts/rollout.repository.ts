@@ -12,7 +12,13 @@ import type { RolloutRoute } from '@heliomesh/istio';
 import type { RolloutRoutesSource } from '../reconcile/reconcile.service.js';
 import type { RolloutRouteState } from './rollout-plan.util.js';
 import { assertTransition } from './rollout-state-machine.js';
-import type { PhaseReason, RolloutEventDraft, RolloutEventType, RolloutEventView, StepState } from './rollout.types.js';
+import type {
+  PhaseReason,
+  RolloutEventDraft,
+  RolloutEventType,
+  RolloutEventView,
+  StepState,
+} from './rollout.types.js';
 
 /** What a transition or a tick changes; omitted fields keep their value. */
 export interface RolloutChange {
@@ -36,7 +42,12 @@ export interface CommitRequest {
   events: RolloutEventDraft[];
   actor: string;
   /** Transitions and step completions are audited with the evidence behind them. */
-  audit?: { action: string; data: Record<string, unknown>; reason?: string | null; requestId?: string | null };
+  audit?: {
+    action: string;
+    data: Record<string, unknown>;
+    reason?: string | null;
+    requestId?: string | null;
+  };
   /** When the next tick runs, or null for none (paused for a human, or finished). */
   nextTickInMs: number | null;
 }
@@ -84,7 +95,8 @@ export class RolloutRepository {
     if (phase !== row.phase) assertTransition(row.phase, phase);
     const newStep = c.restartStep === true || (c.stepIndex !== undefined && c.stepIndex !== row.stepIndex);
     const route = c.route !== undefined ? c.route : (row.route as RolloutRouteState | null);
-    const nextTickAt = req.nextTickInMs === null ? null : new Date(Date.now() + Math.max(0, req.nextTickInMs));
+    const nextTickAt =
+      req.nextTickInMs === null ? null : new Date(Date.now() + Math.max(0, req.nextTickInMs));
     const rows: RawRollout[] = await m.query(
       `UPDATE rollouts SET phase = $3, phase_reason = $4::jsonb, resume_phase = $5, step_index = $6,
          step_started_at = $7, step_state = $8::jsonb, route = $9::jsonb, canary_weight = $10,

@@ -97,7 +97,12 @@ export class RolloutsService {
             },
           ],
           actor: ctx.auth.actor,
-          audit: { action: 'rollout.create', data: { spec }, reason: ctx.reason ?? null, requestId: ctx.requestId ?? null },
+          audit: {
+            action: 'rollout.create',
+            data: { spec },
+            reason: ctx.reason ?? null,
+            requestId: ctx.requestId ?? null,
+          },
           nextTickInMs: 0,
         });
         return { ...result!, clusterName: cluster.name };
@@ -187,7 +192,12 @@ export class RolloutsService {
         'Skipping analysis needs a reason (body "reason" or the X-Change-Reason header); it is recorded in the audit log.',
         ['reason'],
       );
-    return this.command(ctx, id, { kind: 'promote', full: body.full, skipAnalysis: body.skipAnalysis }, reason);
+    return this.command(
+      ctx,
+      id,
+      { kind: 'promote', full: body.full, skipAnalysis: body.skipAnalysis },
+      reason,
+    );
   }
 
   private async command(
@@ -212,7 +222,12 @@ export class RolloutsService {
           change: effect.change,
           events: [{ type: 'command', message: effect.message, data: { command, reason } }],
           actor: ctx.auth.actor,
-          audit: { action: `rollout.${command.kind}`, data: { command }, reason, requestId: ctx.requestId ?? null },
+          audit: {
+            action: `rollout.${command.kind}`,
+            data: { command },
+            reason,
+            requestId: ctx.requestId ?? null,
+          },
           nextTickInMs: effect.nextTickInMs,
         });
         return { ...result!, clusterName: (await clusterNames(m)).get(current.clusterId) ?? '' };
@@ -220,13 +235,22 @@ export class RolloutsService {
       void this.publisher.publish(progressEvents(row, events));
       return toRolloutView(row, clusterName);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new HeliomeshError({ code: 'ROLLOUT_IN_PROGRESS', status: 409, message: 'Another rollout of this service started meanwhile; finish or abort it first.' });
+      if (isUniqueViolation(err))
+        throw new HeliomeshError({
+          code: 'ROLLOUT_IN_PROGRESS',
+          status: 409,
+          message: 'Another rollout of this service started meanwhile; finish or abort it first.',
+        });
       throw err;
     }
   }
 
   /** The service exists in the cluster and has both versions. */
-  private async checkTarget(m: EntityManager, cluster: { id: string; name: string }, spec: RolloutSpec): Promise<string> {
+  private async checkTarget(
+    m: EntityManager,
+    cluster: { id: string; name: string },
+    spec: RolloutSpec,
+  ): Promise<string> {
     const [service]: Array<{ id: string }> = await m.query(
       `SELECT id FROM services WHERE cluster_id = $1 AND namespace = $2 AND name = $3 AND removed_at IS NULL`,
       [cluster.id, spec.target.namespace, spec.target.service],
