@@ -146,3 +146,4 @@ export {
   WEBHOOK_EVENT_HEADER,
   WEBHOOK_SIGNATURE_HEADER,
 } from './rollouts/webhook-signature.util.js';
+export { loadRolloutEvents, type RolloutEventsQuery } from './loaders/rollout-relations.loader.js';
