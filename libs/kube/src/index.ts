@@ -50,6 +50,7 @@ export type { ConnectionReport, KindAvailability, ServerVersion } from './cluste
 export {
   SERVICE_ACCOUNT_DIR,
   loadKubeconfig,
+  loadKubeconfigFile,
   type InClusterOptions,
   type KubeconfigOptions,
 } from './cluster/kubeconfig.util.js';

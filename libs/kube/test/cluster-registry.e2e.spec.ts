@@ -209,6 +209,32 @@ describe('ClusterRegistry', () => {
     );
   });
 
+  it('reads a kubeconfig file, resolving its relative paths against its own directory', async () => {
+    writeFileSync(join(dir, 'file-token'), 'good-token');
+    const file = join(dir, 'config');
+    writeFileSync(
+      file,
+      stringify({
+        clusters: [{ name: 'c', cluster: { server: fake.url } }],
+        users: [{ name: 'u', user: { 'token-file': 'file-token' } }],
+        contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+        'current-context': 'x',
+      }),
+    );
+    const registry = new ClusterRegistry();
+    registry.register('file', { type: 'kubeconfig-file', path: file });
+    expect((await registry.testConnection('file')).error?.code).toBe('KUBE_ISTIO_MISSING');
+    expect(fake.seen.filter((r) => r.path === '/apis').at(-1)?.headers.authorization).toBe(
+      'Bearer good-token',
+    );
+    expect(() => registry.register('none', { type: 'kubeconfig-file', path: join(dir, 'missing') })).toThrow(
+      expect.objectContaining({
+        code: 'KUBE_CONFIG_INVALID',
+        message: expect.stringContaining('cannot read the kubeconfig'),
+      }),
+    );
+  });
+
   it('explains what is missing outside a pod', () => {
     const registry = new ClusterRegistry();
     expect(() => registry.register('x', { type: 'in-cluster', env: {} })).toThrow(/KUBERNETES_SERVICE_HOST/);

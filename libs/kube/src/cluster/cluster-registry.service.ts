@@ -5,6 +5,7 @@ import { KubeCluster, type ClusterOptions } from './kube-cluster.model.js';
 import {
   loadInCluster,
   loadKubeconfig,
+  loadKubeconfigFile,
   loadSandbox,
   type InClusterOptions,
   type KubeconfigOptions,
@@ -13,7 +14,9 @@ import {
 
 /** Where a cluster's address and credentials come from. */
 export type ClusterSource =
-  | ({ type: 'kubeconfig'; kubeconfig: string } & KubeconfigOptions)
+  | ({ type: 'kubeconfig'; kubeconfig: string } & Omit<KubeconfigOptions, 'baseDir'>)
+  /** A kubeconfig file on this machine (an operator's own: trusted, relative paths resolved). */
+  | { type: 'kubeconfig-file'; path: string; context?: string }
   | ({ type: 'in-cluster' } & InClusterOptions)
   /** The sandbox (tools/kube-sim) by URL, or by the kubeconfig it wrote. */
   | { type: 'sandbox'; url: string }
@@ -25,7 +28,9 @@ export type ClusterRef = string | KubeCluster;
 function load(source: ClusterSource): LoadedConfig {
   switch (source.type) {
     case 'kubeconfig':
-      return loadKubeconfig(source.kubeconfig, source);
+      return loadKubeconfig(source.kubeconfig, { ...source, baseDir: undefined });
+    case 'kubeconfig-file':
+      return loadKubeconfigFile(source.path, source.context !== undefined ? { context: source.context } : {});
     case 'in-cluster':
       return loadInCluster(source);
     case 'sandbox':

@@ -12,7 +12,7 @@ import { ResourceCatalog } from '../client/resource-catalog.service.js';
 import type { LoadedConfig } from './kubeconfig.util.js';
 import { OwnWrites } from './own-writes.util.js';
 
-export type ClusterSourceType = 'kubeconfig' | 'in-cluster' | 'sandbox';
+export type ClusterSourceType = 'kubeconfig' | 'kubeconfig-file' | 'in-cluster' | 'sandbox';
 
 export interface ClusterOptions {
   /** Client-side rate limit shared by every call to this cluster (default 50 QPS, burst 100). */

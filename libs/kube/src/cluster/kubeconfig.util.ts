@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { KubeConfig, type User } from '@kubernetes/client-node';
 import { errorMessage, type JsonPath } from '@heliomesh/util';
 import { parse, stringify } from 'yaml';
@@ -15,6 +16,8 @@ export interface KubeconfigOptions {
    * run a command on our server and a file path would read our files.
    */
   trusted?: boolean;
+  /** Directory that relative file paths in the kubeconfig are relative to (its own directory, as kubectl does). */
+  baseDir?: string;
 }
 
 export interface LoadedConfig {
@@ -67,6 +70,36 @@ function rejectUnsafe(
         `clusters[${at.c}].cluster.${f} is not accepted in an uploaded kubeconfig (it reads a file on the server); use certificate-authority-data`,
         ['clusters', at.c, 'cluster', f],
       );
+}
+
+/** Rewrites relative file references against the kubeconfig's directory (client-go's ResolvePaths). */
+function absolutePaths(
+  user: Record<string, unknown>,
+  cluster: Record<string, unknown>,
+  baseDir: string,
+): void {
+  for (const [obj, fields] of [
+    [user, ['token-file', 'tokenFile', 'client-certificate', 'client-key']],
+    [cluster, ['certificate-authority']],
+  ] as const)
+    for (const f of fields) {
+      const v = obj[f];
+      if (typeof v === 'string' && v !== '' && !isAbsolute(v)) obj[f] = resolve(baseDir, v);
+    }
+}
+
+/** Reads a kubeconfig file of this machine's operator (trusted: exec plugins and file paths allowed). */
+export function loadKubeconfigFile(
+  path: string,
+  options: Omit<KubeconfigOptions, 'trusted' | 'baseDir'> = {},
+): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw invalid(`cannot read the kubeconfig ${path}: ${errorMessage(err)}`);
+  }
+  return loadKubeconfig(text, { ...options, trusted: true, baseDir: dirname(resolve(path)) });
 }
 
 function parseYaml(text: string): Record<string, unknown> {
@@ -132,6 +165,7 @@ export function loadKubeconfig(text: string, options: KubeconfigOptions = {}): L
   const us = userName !== undefined ? named(doc['users'], 'users', userName) : undefined;
   const userBody = us && isRecord(us.entry['user']) ? us.entry['user'] : {};
   if (!options.trusted) rejectUnsafe(userBody, clusterBody, { u: us?.index ?? 0, c: cl.index });
+  else if (options.baseDir) absolutePaths(userBody, clusterBody, options.baseDir);
   // client-node refuses plain HTTP unless TLS verification is off; kubectl just talks HTTP.
   if (server.startsWith('http:')) clusterBody['insecure-skip-tls-verify'] = true;
   const single = {
