@@ -216,10 +216,12 @@ describe('Applier against kube-sim', () => {
     const before = sb.sim.resourceVersion();
     const plan = await applier.plan('sim', [
       existing,
+      { ...existing, kind: 'lower' },
       virtualService(ns, 'changed', tenant, 10),
       virtualService(ns, 'new', tenant),
     ]);
-    expect(plan.map((p) => p.action)).toEqual(['none', 'update', 'create']);
+    expect(plan.map((p) => p.action)).toEqual(['none', 'error', 'update', 'create']);
+    plan.splice(1, 1);
     expect(plan[1]!.live).toBeDefined();
     expect(
       (plan[1]!.planned!['spec'] as { http: Array<{ route: Array<{ weight: number }> }> }).http[0]!.route[0]!

@@ -99,19 +99,22 @@ export class Applier {
     };
   }
 
-  /** What applying would change, from server-side dry runs; nothing is written. */
+  /** What applying would change, from server-side dry runs; nothing is written. One entry per object, in order. */
   async plan(clusterRef: ClusterRef, objects: readonly KubeObject[]): Promise<PlanEntry[]> {
     const cluster = this.registry.resolve(clusterRef);
     const { prepared, failed } = this.prepare(objects);
     const planned = await mapBounded(prepared, this.concurrency, (p) => this.planOne(cluster, p));
-    const errors: PlanEntry[] = failed.map(({ result }) => ({
-      ref: result.ref,
-      key: result.key,
-      action: 'error',
-      ...(result.reason ? { reason: result.reason } : {}),
-      ...(result.error ? { error: result.error } : {}),
-    }));
-    return [...errors, ...planned];
+    const entries = new Array<PlanEntry>(objects.length);
+    for (const { index, result } of failed)
+      entries[index] = {
+        ref: result.ref,
+        key: result.key,
+        action: 'error',
+        ...(result.reason ? { reason: result.reason } : {}),
+        ...(result.error ? { error: result.error } : {}),
+      };
+    prepared.forEach((p, i) => (entries[p.index] = planned[i]!));
+    return entries;
   }
 
   private prepare(objects: readonly KubeObject[]): {
