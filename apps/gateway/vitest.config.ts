@@ -1,3 +1,12 @@
+import { mergeConfig } from 'vitest/config';
 import { defineProjectConfig } from '../../vitest.shared.js';
 
-export default defineProjectConfig(import.meta.dirname);
+/**
+ * graphql ships CommonJS (`main`) and ESM (`module`) builds. Node loads the CommonJS one for
+ * @nestjs/graphql and Mercurius, while Vite would resolve our own `import 'graphql'` to the ESM
+ * one: two copies, and our scalars would fail Nest's `instanceof GraphQLScalarType`. Pin ours
+ * to the build Node uses, as at run time.
+ */
+export default mergeConfig(defineProjectConfig(import.meta.dirname), {
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
+});

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { GqlOptionsFactory } from '@nestjs/graphql';
+import type { MercuriusDriverConfig } from '@nestjs/mercurius';
+import type { FastifyRequest } from 'fastify';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { LOGGER, type Logger } from '@heliomesh/observability';
+import {
+  type Credentials,
+  credentialsFromConnectionParams,
+  credentialsFromHeaders,
+  GatewayAuth,
+} from '../auth/gateway-auth.service.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config.js';
+import { LoaderFactory } from '../loaders/request-loaders.js';
+import { createErrorFormatter } from './error-formatter.util.js';
+import { toGraphQLError } from './graphql-errors.util.js';
+import { checkQueryLimits, measureQuery, type QueryLimits } from './query-limits.util.js';
+import { type GatewayContext, RequestScope } from './request-scope.js';
+import { HeliomeshError } from '@heliomesh/util';
+import { Kind, type OperationDefinitionNode } from 'graphql';
+
+/** Mercurius options: authentication per request and per connection, error format, query limits. */
+@Injectable()
+export class GraphqlOptionsFactory implements GqlOptionsFactory<MercuriusDriverConfig> {
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly auth: GatewayAuth,
+    private readonly loaders: LoaderFactory,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  createGqlOptions(): MercuriusDriverConfig {
+    const limits: QueryLimits = {
+      maxDepth: this.config.GRAPHQL_MAX_DEPTH,
+      maxCost: this.config.GRAPHQL_MAX_COST,
+    };
+    return {
+      path: '/graphql',
+      autoSchemaFile: true,
+      sortSchema: true,
+      graphiql: this.config.GRAPHIQL,
+      allowBatchedQueries: false,
+      context: (request: FastifyRequest): GatewayContext => ({
+        heliomesh: this.scope(credentialsFromHeaders(request.headers, String(request.id)), false),
+      }),
+      subscription: {
+        // The token is checked once the client sends connection_init; a connection with a bad
+        // token is kept, and each operation on it fails with that error's code and message
+        // (closing it would leave graphql-ws clients with a bare protocol error instead).
+        onConnect: async ({ payload }: { payload?: unknown }) => ({
+          heliomesh: await this.connection(payload),
+        }),
+        keepAlive: 30_000,
+      },
+      errorFormatter: createErrorFormatter(this.logger) as MercuriusDriverConfig['errorFormatter'],
+      hooks: {
+        preExecution: async (
+          schema: GraphQLSchema,
+          document: DocumentNode,
+          _ctx: unknown,
+          variables: unknown,
+        ) => {
+          enforceLimits(schema, document, (variables ?? {}) as Record<string, unknown>, limits);
+        },
+        preSubscriptionExecution: async (schema: GraphQLSchema, document: DocumentNode) => {
+          enforceLimits(schema, document, {}, limits);
+        },
+      },
+    } as MercuriusDriverConfig;
+  }
+
+  private scope(creds: Credentials, longLived: boolean): RequestScope {
+    const resolve = longLived ? () => this.auth.resolveConnection(creds) : () => this.auth.resolve(creds);
+    return new RequestScope(resolve, (s) => this.loaders.create(s), longLived);
+  }
+
+  private async connection(payload: unknown): Promise<RequestScope> {
+    const creds = credentialsFromConnectionParams(payload, `ws-${randomUUID()}`);
+    try {
+      await this.auth.resolveConnection(creds);
+      return this.scope(creds, true);
+    } catch (err) {
+      const failed = Promise.reject(err);
+      failed.catch(() => undefined);
+      return new RequestScope(
+        () => failed,
+        (s) => this.loaders.create(s),
+        true,
+      );
+    }
+  }
+}
+
+/** Every operation of the document is measured: the hooks are not told which one will run. */
+function enforceLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  limits: QueryLimits,
+): void {
+  const names = document.definitions
+    .filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
+    .map((d) => d.name?.value);
+  try {
+    for (const name of names.length > 1 ? names : [undefined])
+      checkQueryLimits(measureQuery(schema, document, name, variables), limits);
+  } catch (err) {
+    // Thrown as a GraphQL error so subscription clients, too, receive the code and path.
+    throw err instanceof HeliomeshError ? toGraphQLError(err) : err;
+  }
+}
