@@ -269,7 +269,8 @@ describe('collector API on the scrape provider, with real Postgres', () => {
         `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
           WHERE i.inhparent = 'metric_rollups'::regclass ORDER BY 1`,
       );
-      expect(left.map((r) => r.relname)).toEqual([
+      // The scheduler may recreate today's real partition at any minute; the 2030 ones are ours.
+      expect(left.map((r) => r.relname).filter((n) => n.startsWith('metric_rollups_p2030'))).toEqual([
         'metric_rollups_p20300120',
         'metric_rollups_p20300121',
         'metric_rollups_p20300122',
@@ -294,7 +295,12 @@ describe('collector API on the scrape provider, with real Postgres', () => {
       } finally {
         await pg.restore();
       }
-      await eventually(async () => (await page('')).kind !== 'provider-error', 15_000);
+      // The pool reconnects by itself: no restart needed.
+      const recovered = await eventually(async () => {
+        const m = (await page('')) as Measurement<RollupPage>;
+        return m.kind !== 'provider-error' && m;
+      }, 15_000);
+      expect(['value', 'no-data']).toContain(recovered.kind);
     });
   });
 });
