@@ -173,8 +173,9 @@ export function topologyView(
   windowSeconds: number,
 ): TopologyModel {
   const graph = valueOf(m, { namespace, windowSeconds, nodes: [], edges: [] });
+  // Istio labels traffic from or to outside the mesh with the namespace "unknown"; that stays.
   const foreign = new Set(
-    graph.nodes.filter((n) => n.kind !== 'unknown' && !owned.has(n.namespace)).map((n) => n.id),
+    graph.nodes.filter((n) => n.namespace !== 'unknown' && !owned.has(n.namespace)).map((n) => n.id),
   );
   const nodes = graph.nodes.filter((n) => !foreign.has(n.id));
   const relabel = (id: string) => (foreign.has(id) ? EXTERNAL_NODE.id : id);
