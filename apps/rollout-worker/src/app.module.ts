@@ -6,6 +6,7 @@ import {
   CoreModule,
   KubeClusterTargets,
   ReconcileService,
+  RolloutRoutesRepository,
 } from '@heliomesh/core';
 import { DatabaseModule } from '@heliomesh/db';
 import { ObservabilityModule, type ServiceRuntime } from '@heliomesh/observability';
@@ -17,6 +18,7 @@ import { OutboxRelayService } from './outbox/outbox-relay.service.js';
 import { ReconcileProcessor } from './reconcile.processor.js';
 import { DriftSupervisor } from './reconcile/drift-supervisor.service.js';
 import { RolloutProcessor } from './rollout.processor.js';
+import { rolloutProviders } from './rollouts/rollout.providers.js';
 
 @Module({})
 export class WorkerModule {
@@ -42,7 +44,7 @@ export class WorkerModule {
         {
           provide: ReconcileService,
           useFactory: (db: DataSource, clusters: ClustersService, targets: ClusterTargets) =>
-            new ReconcileService(db, clusters, targets),
+            new ReconcileService(db, clusters, targets, new RolloutRoutesRepository()),
           inject: [DataSource, ClustersService, CLUSTER_TARGETS],
         },
         OutboxRelayService,
@@ -50,6 +52,7 @@ export class WorkerModule {
         ReconcileProcessor,
         RolloutProcessor,
         DiscoveryProcessor,
+        ...rolloutProviders(config),
       ],
     };
   }

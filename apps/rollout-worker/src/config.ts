@@ -1,6 +1,9 @@
 import { clusterAccessEnv, commonServiceEnv, DEFAULT_PORTS, env } from '@heliomesh/config';
 import { z } from 'zod';
 
+export const METRICS_PROVIDERS = ['collector', 'prometheus', 'scrape'] as const;
+export type MetricsProviderKind = (typeof METRICS_PROVIDERS)[number];
+
 export const workerEnv = z.object({
   ...commonServiceEnv,
   ...clusterAccessEnv,
@@ -11,6 +14,15 @@ export const workerEnv = z.object({
   OUTBOX_POLL_MS: env.positiveInt(1_000),
   /** How often services are rediscovered from the clusters. */
   DISCOVERY_INTERVAL_MS: env.positiveInt(60_000),
+  /** Where canary measurements come from: the metrics collector, Prometheus, or a direct scrape. */
+  METRICS_PROVIDER: env.enumOf(METRICS_PROVIDERS, 'collector'),
+  COLLECTOR_URL: env.httpUrl(`http://127.0.0.1:${DEFAULT_PORTS.metricsCollector}`),
+  PROMETHEUS_URL: env.httpUrl('http://127.0.0.1:9090'),
+  /** For METRICS_PROVIDER=scrape: comma-separated /metrics URLs (mesh-sim's, or Envoy's). */
+  SCRAPE_TARGETS: env.optionalString('a comma-separated list of http:// or https:// /metrics URLs'),
+  SCRAPE_INTERVAL_MS: env.positiveInt(5_000),
+  /** How often the rollout sweeper looks for ticks that should have run (lost or failed jobs). */
+  ROLLOUT_SWEEP_INTERVAL_MS: env.positiveInt(10_000),
 });
 
 export type WorkerConfig = z.output<typeof workerEnv>;

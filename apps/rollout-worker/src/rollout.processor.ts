@@ -2,14 +2,18 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { LOGGER, type Logger, ServiceMetrics } from '@heliomesh/observability';
-import { WORKER_CONFIG, type WorkerConfig } from './config.js';
 import { QUEUE_NAMES, type RolloutTickJobData, WORKER_TIMING } from '@heliomesh/queue';
+import { WORKER_CONFIG, type WorkerConfig } from './config.js';
+import { RolloutEngine, type TickReport } from './rollouts/engine/rollout-engine.service.js';
+import { RolloutMetrics } from './rollouts/rollout-metrics.service.js';
 
 /** Advances one rollout by one tick: analysis, then step, promote, pause or roll back. */
 @Processor(QUEUE_NAMES.rollout, { ...WORKER_TIMING })
 export class RolloutProcessor extends WorkerHost implements OnModuleInit {
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    private readonly engine: RolloutEngine,
+    private readonly rolloutMetrics: RolloutMetrics,
     private readonly metrics: ServiceMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -22,10 +26,12 @@ export class RolloutProcessor extends WorkerHost implements OnModuleInit {
     this.worker.concurrency = this.config.ROLLOUT_CONCURRENCY;
   }
 
-  async process(job: Job<RolloutTickJobData>): Promise<{ rolloutId: string; tick: number }> {
+  async process(job: Job<RolloutTickJobData>): Promise<TickReport> {
     return this.metrics.timeJob(QUEUE_NAMES.rollout, async () => {
-      this.logger.info({ jobId: job.id, ...job.data }, 'rollout tick');
-      return { rolloutId: job.data.rolloutId, tick: job.data.tick };
+      const report = await this.engine.tick(job.data);
+      this.rolloutMetrics.record(report);
+      this.logger.debug({ jobId: job.id, ...report }, 'rollout tick');
+      return report;
     });
   }
 }

@@ -6,7 +6,14 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { DatabaseConnector, OUTBOX_CHANNEL, type OutboxMessage, OutboxRepository } from '@heliomesh/db';
 import { LOGGER, type Logger } from '@heliomesh/observability';
-import { enqueueReconcile, QUEUE_CONNECTION, QUEUE_NAMES, type ReconcileJobData } from '@heliomesh/queue';
+import { ROLLOUT_TICK_TOPIC, type RolloutTickMessage } from '@heliomesh/core';
+import {
+  enqueueReconcile,
+  enqueueRolloutTick,
+  QUEUE_CONNECTION,
+  QUEUE_NAMES,
+  type ReconcileJobData,
+} from '@heliomesh/queue';
 import { errorMessage, sleep } from '@heliomesh/util';
 import { WORKER_CONFIG, type WorkerConfig } from '../config.js';
 
@@ -31,6 +38,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     private readonly db: DataSource,
     private readonly connector: DatabaseConnector,
     @InjectQueue(QUEUE_NAMES.reconcile) private readonly reconcileQueue: Queue,
+    @InjectQueue(QUEUE_NAMES.rollout) private readonly rolloutQueue: Queue,
     @Inject(QUEUE_CONNECTION) private readonly redis: Redis,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -85,7 +93,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private async publish(messages: OutboxMessage[]): Promise<Set<string>> {
     const accepted = new Set<string>();
     for (const message of messages) {
-      if (message.topic !== 'reconcile') {
+      const job = this.enqueue(message);
+      if (!job) {
         this.logger.error(
           { id: message.id, topic: message.topic },
           'outbox message with an unknown topic; skipping it',
@@ -93,15 +102,27 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
         accepted.add(message.id);
         continue;
       }
-      const data = message.payload as unknown as ReconcileJobData;
-      const added = await Promise.race([
-        enqueueReconcile(this.reconcileQueue, data).then(() => true),
-        sleep(PUBLISH_TIMEOUT_MS).then(() => false),
-      ]);
+      const added = await Promise.race([job.then(() => true), sleep(PUBLISH_TIMEOUT_MS).then(() => false)]);
       if (!added) break;
       accepted.add(message.id);
     }
     return accepted;
+  }
+
+  /** The job a message stands for, or undefined for a topic this relay does not know. */
+  private enqueue(message: OutboxMessage): Promise<unknown> | undefined {
+    if (message.topic === 'reconcile')
+      return enqueueReconcile(this.reconcileQueue, message.payload as unknown as ReconcileJobData);
+    if (message.topic === ROLLOUT_TICK_TOPIC) {
+      // The delay counts from now: a message relayed late (Redis was away) runs as soon as it can.
+      const tick = message.payload as unknown as RolloutTickMessage;
+      return enqueueRolloutTick(
+        this.rolloutQueue,
+        { rolloutId: tick.rolloutId, tick: tick.tick },
+        tick.runAt - Date.now(),
+      );
+    }
+    return undefined;
   }
 
   private async listen(): Promise<void> {

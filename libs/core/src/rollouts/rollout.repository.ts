@@ -97,7 +97,8 @@ export class RolloutRepository {
     const route = c.route !== undefined ? c.route : (row.route as RolloutRouteState | null);
     const nextTickAt =
       req.nextTickInMs === null ? null : new Date(Date.now() + Math.max(0, req.nextTickInMs));
-    const rows: RawRollout[] = await m.query(
+    const rows = await updated(
+      m,
       `UPDATE rollouts SET phase = $3, phase_reason = $4::jsonb, resume_phase = $5, step_index = $6,
          step_started_at = $7, step_state = $8::jsonb, route = $9::jsonb, canary_weight = $10,
          failed_checks = $11, attempt = $12, finished_at = $13, next_tick_at = $14,
@@ -123,7 +124,15 @@ export class RolloutRepository {
     );
     if (!rows[0]) return null;
     const next = fromRaw(rows[0]);
-    const events = await this.insertEvents(m, next, row.tick, row.eventSeq, req);
+    // Numbered from the value the UPDATE saw: an event appended meanwhile (appendEvents) took its own numbers.
+    const events = await this.insertEvents(
+      m,
+      next,
+      row.tick,
+      next.eventSeq - req.events.length,
+      req.events,
+      req.actor,
+    );
     if (req.audit)
       await this.audit.append(m, {
         tenantId: row.tenantId,
@@ -156,16 +165,38 @@ export class RolloutRepository {
     });
   }
 
+  /**
+   * Events outside a state change (a notification's result): numbered under the row's lock, so
+   * they never collide with a concurrent commit's.
+   */
+  async appendEvents(
+    m: EntityManager,
+    row: RolloutEntity,
+    events: RolloutEventDraft[],
+    actor: string,
+  ): Promise<RolloutEventView[]> {
+    if (events.length === 0) return [];
+    const rows = await updated(
+      m,
+      `UPDATE rollouts SET event_seq = event_seq + $2 WHERE id = $1 RETURNING *`,
+      [row.id, events.length],
+    );
+    if (!rows[0]) return [];
+    const current = fromRaw(rows[0]);
+    return this.insertEvents(m, current, current.tick, current.eventSeq - events.length, events, actor);
+  }
+
   private async insertEvents(
     m: EntityManager,
     row: RolloutEntity,
     tick: number,
     lastSeq: number,
-    req: CommitRequest,
+    drafts: RolloutEventDraft[],
+    actor: string,
   ): Promise<RolloutEventView[]> {
-    if (req.events.length === 0) return [];
+    if (drafts.length === 0) return [];
     const values: unknown[] = [];
-    const tuples = req.events.map((e, i) => {
+    const tuples = drafts.map((e, i) => {
       const p = values.length;
       values.push(
         row.id,
@@ -177,7 +208,7 @@ export class RolloutRepository {
         row.phase,
         row.stepIndex,
         row.canaryWeight,
-        req.actor,
+        actor,
         e.message,
         JSON.stringify(e.data ?? {}),
       );
@@ -288,6 +319,19 @@ export class RolloutRoutesRepository implements RolloutRoutesSource {
       ...(r.route.sticky ? { sticky: r.route.sticky } : {}),
     }));
   }
+}
+
+/** TypeORM answers an UPDATE ... RETURNING with [rows, affected count]; this gives the rows. */
+async function updated(m: EntityManager, sql: string, params: unknown[]): Promise<RawRollout[]> {
+  const result: unknown = await m.query(sql, params);
+  if (
+    Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+  )
+    return result[0] as RawRollout[];
+  return result as RawRollout[];
 }
 
 function json(value: unknown): string | null {

@@ -167,23 +167,23 @@ export class RolloutsService {
     });
   }
 
-  pause(ctx: RequestContext, id: string, input: unknown = {}): Promise<RolloutView> {
+  async pause(ctx: RequestContext, id: string, input: unknown = {}): Promise<RolloutView> {
     return this.command(ctx, id, { kind: 'pause' }, parseInput(commandBodySchema, input ?? {}).reason);
   }
 
-  resume(ctx: RequestContext, id: string, input: unknown = {}): Promise<RolloutView> {
+  async resume(ctx: RequestContext, id: string, input: unknown = {}): Promise<RolloutView> {
     return this.command(ctx, id, { kind: 'resume' }, parseInput(commandBodySchema, input ?? {}).reason);
   }
 
-  abort(ctx: RequestContext, id: string, input: unknown = {}): Promise<RolloutView> {
+  async abort(ctx: RequestContext, id: string, input: unknown = {}): Promise<RolloutView> {
     return this.command(ctx, id, { kind: 'abort' }, parseInput(commandBodySchema, input ?? {}).reason);
   }
 
-  retry(ctx: RequestContext, id: string, input: unknown = {}): Promise<RolloutView> {
+  async retry(ctx: RequestContext, id: string, input: unknown = {}): Promise<RolloutView> {
     return this.command(ctx, id, { kind: 'retry' }, parseInput(commandBodySchema, input ?? {}).reason);
   }
 
-  promote(ctx: RequestContext, id: string, input: unknown = {}): Promise<RolloutView> {
+  async promote(ctx: RequestContext, id: string, input: unknown = {}): Promise<RolloutView> {
     const body = parseInput(promoteSchema, input ?? {});
     const reason = body.reason ?? ctx.reason;
     if (body.skipAnalysis && !reason)

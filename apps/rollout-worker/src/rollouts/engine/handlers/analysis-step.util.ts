@@ -1,0 +1,59 @@
+import { type AnalysisRun, assessAnalysis, type Assessment, type MetricVerdict } from '@heliomesh/analysis';
+import type { AnalysisEventData, CompactVerdict, RolloutEventDraft, StepState } from '@heliomesh/core';
+import type { AnalysisResult } from '../../analysis/analysis-runner.service.js';
+import type { TickContext } from '../tick.types.js';
+
+export interface JudgedRun {
+  assessment: Assessment;
+  state: StepState;
+  failedChecks: number;
+  event: RolloutEventDraft;
+  verdicts: MetricVerdict[];
+}
+
+/**
+ * One analysis run against this step's history: measured, judged, assessed (no data holds, a
+ * provider error pauses, failures beyond the limit fail), recorded as an event with everything
+ * behind the decision.
+ */
+export async function runAnalysis(ctx: TickContext): Promise<JudgedRun> {
+  const spec = ctx.spec.analysis!;
+  const result: AnalysisResult = await ctx.deps.analyse(spec, ctx.row);
+  const runs = [...(ctx.state.runs ?? []), { verdicts: result.verdicts.map(compact) }];
+  // assessAnalysis reads only each verdict's metric and outcome, which is all the row keeps of
+  // earlier runs (their full verdicts are in the events).
+  const assessment = assessAnalysis(runs as unknown as AnalysisRun[], {
+    failureLimit: spec.failureLimit,
+    consecutive: spec.consecutive,
+    ...(spec.noDataLimit !== undefined ? { noDataLimit: spec.noDataLimit } : {}),
+  });
+  const failed = result.verdicts.filter((v) => v.outcome === 'fail').length;
+  const data: AnalysisEventData = {
+    verdicts: result.verdicts,
+    decision: assessment.decision,
+    reason: assessment.reason,
+    failures: assessment.failures,
+    observedSplit: result.observedSplit,
+  };
+  return {
+    assessment,
+    verdicts: result.verdicts,
+    state: { ...ctx.state, runs },
+    failedChecks: ctx.row.failedChecks + failed,
+    event: {
+      type: 'analysis',
+      message: summary(result, assessment),
+      data: data as unknown as Record<string, unknown>,
+    },
+  };
+}
+
+function compact(v: MetricVerdict): CompactVerdict {
+  return { metric: v.metric, outcome: v.outcome };
+}
+
+function summary(result: AnalysisResult, a: Assessment): string {
+  const parts = result.verdicts.map((v) => `${v.metric} ${v.outcome}: ${v.explanation}`).join(' ');
+  const split = result.observedSplit.canaryShare;
+  return `${a.reason} ${parts}${split === null ? '' : ` The canary served ${split} % of the service's requests.`}`;
+}

@@ -1,0 +1,210 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AnalysisSpec } from '@heliomesh/analysis';
+import {
+  isTerminal,
+  planOf,
+  progressEvents,
+  ReleasePinService,
+  RolloutRepository,
+  type RolloutEventDraft,
+  type RolloutEventPublisher,
+  type RolloutEventView,
+  type SecretBox,
+  specOf,
+  type StepState,
+  type WebhookType,
+} from '@heliomesh/core';
+import { inSystemTx, inTenantTx, type RolloutEntity, type RolloutPhase } from '@heliomesh/db';
+import type { RolloutTickJobData } from '@heliomesh/queue';
+import { assertUnreachable, canonicalJson } from '@heliomesh/util';
+import type { AnalysisResult } from '../analysis/analysis-runner.service.js';
+import type { TrafficProvider, TrafficTarget } from '../traffic/traffic-provider.types.js';
+import type { WebhookRunner } from '../webhooks/webhook-runner.service.js';
+import { handleInitializing } from './handlers/initializing.handler.js';
+import { handlePaused } from './handlers/paused.handler.js';
+import { handleProgressing } from './handlers/progressing.handler.js';
+import { handlePromoting } from './handlers/promoting.handler.js';
+import { handleRollingBack } from './handlers/rolling-back.handler.js';
+import type { TickContext, TickDeps, TickOutcome } from './tick.types.js';
+
+export const ENGINE_ACTOR = 'system:rollout-engine';
+
+/** The measuring side of the engine (AnalysisRunner, or a fake). */
+export interface Analyst {
+  run(
+    spec: AnalysisSpec,
+    target: { namespace: string; service: string; stable: string; canary: string },
+  ): Promise<AnalysisResult>;
+  isOnline(): Promise<boolean>;
+}
+
+export type TickResult = 'advanced' | 'missing' | 'stale' | 'finished' | 'lost-race';
+
+export interface TickReport {
+  rolloutId: string;
+  tick: number;
+  result: TickResult;
+  phase?: RolloutPhase;
+  /** How late the tick started against its schedule. */
+  lagMs?: number;
+}
+
+/**
+ * One tick of one rollout. The job carries ids only; the handler re-reads the row and does
+ * nothing unless the row still expects this very tick. Slow work (measurements, gates) runs
+ * outside any transaction; the outcome then commits with `WHERE version = <read>`, so when a
+ * command or another worker changed the rollout meanwhile, this tick leaves no trace.
+ */
+export class RolloutEngine {
+  private readonly repo = new RolloutRepository();
+  private readonly pins: ReleasePinService;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly traffic: TrafficProvider,
+    private readonly analyst: Analyst,
+    private readonly webhooks: WebhookRunner,
+    private readonly secrets: SecretBox,
+    private readonly publisher: RolloutEventPublisher,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.pins = new ReleasePinService(db);
+  }
+
+  async tick(job: RolloutTickJobData): Promise<TickReport> {
+    const report = (result: TickResult, extra: Partial<TickReport> = {}): TickReport => ({
+      rolloutId: job.rolloutId,
+      tick: job.tick,
+      result,
+      ...extra,
+    });
+    const row = await inSystemTx(this.db, (m) => this.repo.find(m, job.rolloutId));
+    if (!row) return report('missing');
+    if (row.tick !== job.tick) return report('stale', { phase: row.phase });
+    if (isTerminal(row.phase)) return report('finished', { phase: row.phase });
+    const now = this.clock();
+    const lagMs = row.nextTickAt ? Math.max(0, now - row.nextTickAt.getTime()) : 0;
+    const secret =
+      row.webhookSecret && specOf(row).webhooks.length ? this.secrets.open(row.webhookSecret) : null;
+    const ctx = this.context(row, now, secret);
+    const outcome = await this.dispatch(ctx);
+    const events = outcome.events.map((e, i) => (i === 0 ? { ...e, data: { ...e.data, lagMs } } : e));
+    const committed = await inTenantTx(this.db, row.tenantId, (m) =>
+      this.commit(m, ctx, { ...outcome, events }),
+    );
+    if (!committed) return report('lost-race', { phase: row.phase, lagMs });
+    void this.publisher.publish(progressEvents(committed.row, committed.events));
+    for (const type of outcome.notify ?? []) await this.notify(type, committed.row, secret);
+    return report('advanced', { phase: committed.row.phase, lagMs });
+  }
+
+  private context(row: RolloutEntity, now: number, secret: string | null): TickContext {
+    const spec = specOf(row);
+    const target = trafficTarget(row);
+    const deps: TickDeps = {
+      traffic: this.traffic,
+      analyse: (analysis, r) =>
+        this.analyst.run(analysis, {
+          namespace: r.namespace,
+          service: r.service,
+          stable: r.stableVersion,
+          canary: r.canaryVersion,
+        }),
+      providerOnline: () => this.analyst.isOnline(),
+      gate: (type, r) => this.webhooks.run(type, r, spec, secret),
+      checkTarget: (r) => this.checkTarget(r),
+    };
+    return { row, spec, plan: planOf(row), state: row.stepState as StepState, target, now, deps };
+  }
+
+  private dispatch(ctx: TickContext): Promise<TickOutcome> {
+    const phase = ctx.row.phase;
+    switch (phase) {
+      case 'Initializing':
+        return handleInitializing(ctx);
+      case 'Progressing':
+        return handleProgressing(ctx);
+      case 'Paused':
+        return handlePaused(ctx);
+      case 'Promoting':
+        return handlePromoting(ctx);
+      case 'RollingBack':
+        return handleRollingBack(ctx);
+      case 'Succeeded':
+      case 'RolledBack':
+      case 'Failed':
+      case 'Aborted':
+        return Promise.resolve({ change: {}, events: [], nextTickInMs: null });
+      default:
+        return assertUnreachable(phase, 'rollout phase');
+    }
+  }
+
+  private async commit(
+    m: EntityManager,
+    ctx: TickContext,
+    outcome: TickOutcome,
+  ): Promise<{ row: RolloutEntity; events: RolloutEventView[] } | null> {
+    const { row, target } = ctx;
+    const result = await this.repo.commit(m, row, {
+      change: { ...outcome.change, ...(outcome.to ? { phase: outcome.to } : {}) },
+      events: outcome.events,
+      actor: ENGINE_ACTOR,
+      ...(outcome.audit ? { audit: outcome.audit } : {}),
+      nextTickInMs: outcome.nextTickInMs,
+    });
+    if (!result) return null;
+    const route = outcome.change.route;
+    if (route && canonicalJson(route) !== canonicalJson(row.route))
+      await this.traffic.setWeights(m, target, route);
+    if (!isTerminal(result.row.phase) || row.route === null) return result;
+    // The rollout stops driving the route; leave its outcome in the policies.
+    await this.traffic.release(m, target);
+    const pin = await this.pins.pin(m, result.row, result.row.phase);
+    const extra = pin ? await this.repo.appendEvents(m, result.row, [pin], ENGINE_ACTOR) : [];
+    return { row: result.row, events: [...result.events, ...extra] };
+  }
+
+  private async notify(type: WebhookType, row: RolloutEntity, secret: string | null): Promise<void> {
+    const outcome = await this.webhooks.run(type, row, specOf(row), secret);
+    if (!outcome.event) return;
+    const event: RolloutEventDraft = outcome.event;
+    const stored = await inTenantTx(this.db, row.tenantId, (m) =>
+      this.repo.appendEvents(m, row, [event], ENGINE_ACTOR),
+    );
+    void this.publisher.publish(progressEvents(row, stored));
+  }
+
+  private async checkTarget(row: RolloutEntity): Promise<string | null> {
+    const rows: Array<{ removed_at: Date | null; versions: string[] | null }> = await inTenantTx(
+      this.db,
+      row.tenantId,
+      (m) =>
+        m.query(
+          `SELECT s.removed_at, array_agg(v.name) FILTER (WHERE v.pods > 0) AS versions
+         FROM services s LEFT JOIN service_versions v ON v.service_id = s.id WHERE s.id = $1 GROUP BY s.id`,
+          [row.serviceId],
+        ),
+    );
+    const service = rows[0];
+    if (!service || service.removed_at)
+      return `the service ${row.namespace}/${row.service} no longer exists.`;
+    const running = service.versions ?? [];
+    for (const version of [row.stableVersion, row.canaryVersion])
+      if (!running.includes(version))
+        return `version ${version} of ${row.namespace}/${row.service} has no running pods (running: ${running.join(', ') || 'none'}).`;
+    return null;
+  }
+}
+
+export function trafficTarget(row: RolloutEntity): TrafficTarget {
+  return {
+    rolloutId: row.id,
+    tenantId: row.tenantId,
+    serviceId: row.serviceId,
+    namespace: row.namespace,
+    service: row.service,
+    stable: row.stableVersion,
+    canary: row.canaryVersion,
+  };
+}

@@ -1,0 +1,97 @@
+import { DataSource, type EntityManager } from 'typeorm';
+import type { RolloutRouteState } from '@heliomesh/core';
+import { inTenantTx, OutboxRepository } from '@heliomesh/db';
+import type { ReconcileJobData } from '@heliomesh/queue';
+import {
+  type AppliedRoute,
+  routeMatches,
+  type TrafficProvider,
+  type TrafficTarget,
+} from './traffic-provider.types.js';
+
+interface HttpRoute {
+  name?: string;
+  match?: unknown[];
+  route?: Array<{ destination?: { subset?: string }; weight?: number }>;
+  mirror?: { subset?: string };
+  mirrorPercentage?: { value?: number };
+}
+
+/**
+ * Istio through Heliomesh's own path: the rollout's route is an input of the compiler
+ * (RolloutRoutesSource reads it from the rollout row), so setting weights is queueing a reconcile
+ * of the service through the outbox, exactly like a policy write. What is applied is read back
+ * from the inventory the reconcile records after a successful server-side apply.
+ */
+export class IstioTrafficProvider implements TrafficProvider {
+  private readonly outbox = new OutboxRepository();
+
+  constructor(private readonly db: DataSource) {}
+
+  setWeights(m: EntityManager, target: TrafficTarget, _route: RolloutRouteState): Promise<void> {
+    return this.reconcile(m, target);
+  }
+
+  release(m: EntityManager, target: TrafficTarget): Promise<void> {
+    return this.reconcile(m, target);
+  }
+
+  private async reconcile(m: EntityManager, target: TrafficTarget): Promise<void> {
+    const job: ReconcileJobData = {
+      tenantId: target.tenantId,
+      serviceId: target.serviceId,
+      reason: 'rollout',
+    };
+    await this.outbox.add(m, {
+      tenantId: target.tenantId,
+      topic: 'reconcile',
+      payload: job as unknown as Record<string, unknown>,
+    });
+  }
+
+  async getWeights(target: TrafficTarget): Promise<AppliedRoute | undefined> {
+    const rows: Array<{ object: { spec?: { http?: HttpRoute[] } } }> = await inTenantTx(
+      this.db,
+      target.tenantId,
+      (m) =>
+        m.query(
+          `SELECT object FROM applied_objects WHERE service_id = $1 AND kind = 'VirtualService' AND name = $2`,
+          [target.serviceId, `heliomesh-${target.service}`],
+        ),
+    );
+    const http = rows[0]?.object.spec?.http;
+    if (!http) return undefined;
+    return appliedRoute(http, target);
+  }
+
+  async verify(target: TrafficTarget, route: RolloutRouteState): Promise<boolean> {
+    return routeMatches(await this.getWeights(target), route);
+  }
+}
+
+/** Reads the default route's split and mirror, and whether an A/B route to the canary exists. */
+export function appliedRoute(
+  http: HttpRoute[],
+  target: Pick<TrafficTarget, 'stable' | 'canary'>,
+): AppliedRoute | undefined {
+  const def = http.find((r) => r.name === 'default') ?? http.findLast((r) => !r.match?.length);
+  if (!def?.route) return undefined;
+  const weightOf = (subset: string) => {
+    const destinations = def.route!.filter((d) => d.destination?.subset === subset);
+    return destinations.reduce((sum, d) => sum + (d.weight ?? (def.route!.length === 1 ? 100 : 0)), 0);
+  };
+  const mirrored = def.mirror?.subset === target.canary ? (def.mirrorPercentage?.value ?? 100) : undefined;
+  return {
+    canaryWeight: weightOf(target.canary),
+    stableWeight: weightOf(target.stable),
+    ...(mirrored !== undefined ? { mirrorPercent: mirrored } : {}),
+    matchToCanary: http.some(
+      (r) =>
+        r !== def &&
+        !r.name?.startsWith('default-sticky') &&
+        (r.match?.length ?? 0) > 0 &&
+        r.route?.length === 1 &&
+        r.route[0]!.destination?.subset === target.canary,
+    ),
+  };
+}
