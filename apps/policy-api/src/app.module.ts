@@ -10,6 +10,7 @@ import { AuditController } from './controllers/audit.controller.js';
 import { ClustersController, NamespacesController } from './controllers/clusters.controller.js';
 import { GitOpsController } from './controllers/gitops.controller.js';
 import { PoliciesController } from './controllers/policies.controller.js';
+import { RolloutsController } from './controllers/rollouts.controller.js';
 import { ServicesController } from './controllers/services.controller.js';
 import { TenantsController } from './controllers/tenants.controller.js';
 import { TokensController } from './controllers/tokens.controller.js';
@@ -34,7 +35,11 @@ export class PolicyApiModule {
           migrateOnStart: config.DB_MIGRATE_ON_START,
         }),
         QueueModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX }),
-        CoreModule.forRoot({ secretKey: config.CLUSTER_SECRET_KEY, clusterTargets }),
+        CoreModule.forRoot({
+          secretKey: config.CLUSTER_SECRET_KEY,
+          clusterTargets,
+          rolloutTenantLimit: config.ROLLOUT_TENANT_LIMIT,
+        }),
       ],
       controllers: [
         InfoController,
@@ -44,6 +49,7 @@ export class PolicyApiModule {
         NamespacesController,
         ServicesController,
         PoliciesController,
+        RolloutsController,
         AuditController,
         GitOpsController,
       ],
