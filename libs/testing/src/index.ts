@@ -26,8 +26,11 @@ export {
   loadTopologyFile,
   type MeshSimHandle,
   type MeshSimOptions,
+  parsePromText,
+  type PromSample,
   startMeshSim,
   startSandbox,
+  sumSamples,
 } from './sandbox.util.js';
 export { ApiClient, type ApiResponse } from './api-client.util.js';
 export { setUpTenant, testAdminToken, type TenantSetup } from './platform.fixture.js';

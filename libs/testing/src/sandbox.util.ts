@@ -5,9 +5,12 @@ export {
   DEMO_TOPOLOGY,
   deployTopology,
   loadTopologyFile,
+  parsePromText,
   startMeshSim,
+  sumSamples,
   type MeshSimHandle,
   type MeshSimOptions,
+  type PromSample,
 } from '@heliomesh/mesh-sim';
 
 /** The Kubernetes API sandbox, in-process on an ephemeral port, for end-to-end tests. */
