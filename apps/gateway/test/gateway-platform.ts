@@ -117,6 +117,46 @@ export async function startGatewayPlatform(opts: PlatformOptions = {}): Promise<
   };
 }
 
+export interface GatewayOnDatabase {
+  db: TestDatabase;
+  gateway: RunningService;
+  adminToken: string;
+  admin: GraphqlClient;
+  /** The platform admin's request context, for setting up data through the use cases. */
+  adminContext(): Promise<RequestContext>;
+  stop(): Promise<void>;
+}
+
+/** The gateway on a fresh database only (no sandbox, no worker): for tests that need no cluster. */
+export async function startGatewayOnDatabase(extra: Partial<GatewayConfig> = {}): Promise<GatewayOnDatabase> {
+  const db = await createTestDatabase();
+  const adminToken = testAdminToken();
+  const gateway = await startGateway({
+    ...loadConfig(gatewayEnv, {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: uniqueQueuePrefix('gql'),
+      LOG_LEVEL: 'silent',
+    }),
+    GATEWAY_PORT: 0,
+    ...extra,
+  });
+  await gateway.app.get(DatabaseConnector).ready();
+  await gateway.app.get(TokenService).ensureBootstrapAdmin(adminToken);
+  return {
+    db,
+    gateway,
+    adminToken,
+    admin: new GraphqlClient(gateway.url, adminToken),
+    adminContext: () =>
+      gateway.app.get(GatewayAuth).resolve({ authorization: `Bearer ${adminToken}`, requestId: 'setup' }),
+    async stop() {
+      await gateway.close();
+      await db.drop();
+    },
+  };
+}
+
 export interface TenantSetup {
   tenant: { id: string; name: string };
   operator: GraphqlClient;

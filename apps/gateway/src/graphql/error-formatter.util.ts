@@ -12,8 +12,10 @@ interface FormatterContext {
 }
 
 /** Mercurius wraps request errors (syntax, validation, variables) in one error with a list. */
-const requestErrorsOf = (err: GraphQLError): unknown =>
-  (err.originalError as { errors?: unknown } | undefined)?.errors;
+function requestErrorsOf(err: GraphQLError): unknown {
+  const wrapper = err.originalError as { code?: unknown; errors?: unknown } | undefined;
+  return wrapper?.code === 'MER_ERR_GQL_VALIDATION' ? wrapper.errors : undefined;
+}
 
 /**
  * Every error leaves with `extensions: { code, status, path }` (plus `details` and, for our own

@@ -148,6 +148,12 @@ export function classifyError(error: GraphQLError | Error, requestError: boolean
     const { message, ...ext } = TRANSPORT_ERRORS[code];
     return { message, extensions: { ...ext, path: '$' }, internal: false };
   }
+  if (Array.isArray((original as { validation?: unknown } | undefined)?.validation))
+    return {
+      message: `The body must be JSON such as {"query": "...", "variables": {}}: ${error.message}.`,
+      extensions: { code: 'BODY_INVALID', status: 400, path: '$' },
+      internal: false,
+    };
   if (original === undefined || requestError) return requestErrorOf(error, requestError);
   return {
     message: 'Something went wrong on our side.',

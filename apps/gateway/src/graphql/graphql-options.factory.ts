@@ -55,6 +55,20 @@ export class GraphqlOptionsFactory implements GqlOptionsFactory<MercuriusDriverC
       },
       errorFormatter: createErrorFormatter(this.logger) as MercuriusDriverConfig['errorFormatter'],
       hooks: {
+        // Mercurius reads a query that is not GraphQL as a JSON syntax tree; we take only GraphQL
+        // text (a parsed document carries its source location), so no hand-made tree reaches validation.
+        preValidation: async (_schema: GraphQLSchema, document: DocumentNode) => {
+          if (document?.kind !== Kind.DOCUMENT || !document.loc)
+            throw toGraphQLError(
+              new HeliomeshError({
+                code: 'GRAPHQL_PARSE_FAILED',
+                status: 400,
+                message:
+                  'The query is not a GraphQL document; send its text, e.g. {"query": "{ me { actor } }"}.',
+                path: ['query'],
+              }),
+            );
+        },
         preExecution: async (
           schema: GraphQLSchema,
           document: DocumentNode,
