@@ -199,6 +199,67 @@ async function timed(base: string, path: string, init?: RequestInit): Promise<nu
   return m.median;
 }
 
+/** Mean scrape pass and CPU per scrape over ten scrapes, from the collector's own /metrics. */
+async function measureScrapes(base: string): Promise<{ scrapeMs: number; cpuPerScrapeMs: number }> {
+  const cpu0 = await metric(base, 'process_cpu_seconds_total');
+  const count0 = await metric(base, 'heliomesh_collector_scrape_duration_seconds_count');
+  const sum0 = await metric(base, 'heliomesh_collector_scrape_duration_seconds_sum');
+  await new Promise((r) => setTimeout(r, 10 * SCRAPE_MS + 200));
+  const scrapes = (await metric(base, 'heliomesh_collector_scrape_duration_seconds_count')) - count0;
+  const sum = await metric(base, 'heliomesh_collector_scrape_duration_seconds_sum');
+  // CPU of the scraping collector: scrapes plus everything else it does meanwhile.
+  const cpu = await metric(base, 'process_cpu_seconds_total');
+  return { scrapeMs: ((sum - sum0) / scrapes) * 1000, cpuPerScrapeMs: ((cpu - cpu0) / scrapes) * 1000 };
+}
+
+/** Median round trip of each API answer, and its ratio to /healthz. */
+async function measureApi(base: string): Promise<Array<Record<string, string | number>>> {
+  const q = `?window=${WINDOW_S}`;
+  const query = {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      method: 'successRate',
+      selector: { kind: 'service', namespace: 'ns-3', service: 'svc-3', version: 'v1' },
+      windowSeconds: WINDOW_S,
+    }),
+  };
+  const healthz = await timed(base, '/healthz');
+  const rows: Array<Record<string, string | number>> = [];
+  const row = (step: string, ms: number) => rows.push({ step, 'median ms': ms, 'x /healthz': ms / healthz });
+  row('GET /healthz (baseline: HTTP + JSON)', healthz);
+  row('POST /v1/query successRate (one selector)', await timed(base, '/v1/query', query));
+  row('GET /v1/services (294 versions)', await timed(base, `/v1/services${q}`));
+  row('GET /v1/edges (588 edges)', await timed(base, `/v1/edges${q}`));
+  row('GET /v1/health (Kiali tolerances)', await timed(base, `/v1/health${q}`));
+  row('GET /v1/topology (graph + health)', await timed(base, `/v1/topology${q}`));
+  row('GET /v1/topology?namespace=ns-3', await timed(base, `/v1/topology${q}&namespace=ns-3`));
+  return rows;
+}
+
+/** The first minute's rollup: the scheduler runs 5 s past each minute. */
+async function measureRollup(base: string): Promise<{ rollupMs: number; rollupRows: number }> {
+  await waitFor(
+    'a rollup minute',
+    75_000,
+    async () => (await metric(base, 'heliomesh_collector_rollup_duration_seconds_count')) >= 1,
+  );
+  return {
+    rollupMs: (await metric(base, 'heliomesh_collector_rollup_duration_seconds_sum')) * 1000,
+    rollupRows: await metric(base, 'heliomesh_collector_rollup_rows_total'),
+  };
+}
+
+async function stop(collector: Started, dbName: string): Promise<void> {
+  const exited = new Promise((r) => collector.child.once('exit', r));
+  collector.child.kill('SIGTERM');
+  await exited;
+  const admin = new pg.Client({ connectionString: POSTGRES });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(dbName)} WITH (FORCE)`);
+  await admin.end();
+}
+
 async function main(): Promise<void> {
   build();
   const mesh = await startMesh();
@@ -206,56 +267,16 @@ async function main(): Promise<void> {
   const dbUrl = new URL(POSTGRES);
   dbUrl.pathname = `/${dbName}`;
   const collector = await startCollector(dbUrl.toString(), mesh.url);
+  const base = collector.base;
   try {
-    const base = collector.base;
     // Fill the window: the API answers over WINDOW_S seconds.
     await waitFor('the collector to scrape the window full', 90_000, async () => {
-      const status = (await (await fetch(`${base}/v1/status`)).json()) as {
-        window?: { samples: number; series: number };
-      };
+      const status = (await (await fetch(`${base}/v1/status`)).json()) as { window?: { samples: number } };
       return (status.window?.samples ?? 0) >= (WINDOW_S + 3) * mesh.series;
     });
-    const cpu0 = await metric(base, 'process_cpu_seconds_total');
-    const count0 = await metric(base, 'heliomesh_collector_scrape_duration_seconds_count');
-    const sum0 = await metric(base, 'heliomesh_collector_scrape_duration_seconds_sum');
-    await new Promise((r) => setTimeout(r, 10 * SCRAPE_MS + 200));
-    const scrapes = (await metric(base, 'heliomesh_collector_scrape_duration_seconds_count')) - count0;
-    const scrapeMs =
-      (((await metric(base, 'heliomesh_collector_scrape_duration_seconds_sum')) - sum0) / scrapes) * 1000;
-    // CPU of the idle-but-scraping collector: scrapes plus everything else it does meanwhile.
-    const cpuPerScrapeMs = (((await metric(base, 'process_cpu_seconds_total')) - cpu0) / scrapes) * 1000;
-
-    const q = `?window=${WINDOW_S}`;
-    const query = {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        method: 'successRate',
-        selector: { kind: 'service', namespace: 'ns-3', service: 'svc-3', version: 'v1' },
-        windowSeconds: WINDOW_S,
-      }),
-    };
-    const healthz = await timed(base, '/healthz');
-    const rows: Array<Record<string, string | number>> = [];
-    const row = (step: string, ms: number) =>
-      rows.push({ step, 'median ms': ms, 'x /healthz': ms / healthz });
-    row('GET /healthz (baseline: HTTP + JSON)', healthz);
-    row('POST /v1/query successRate (one selector)', await timed(base, '/v1/query', query));
-    row('GET /v1/services (294 versions)', await timed(base, `/v1/services${q}`));
-    row('GET /v1/edges (588 edges)', await timed(base, `/v1/edges${q}`));
-    row('GET /v1/health (Kiali tolerances)', await timed(base, `/v1/health${q}`));
-    row('GET /v1/topology (graph + health)', await timed(base, `/v1/topology${q}`));
-    row('GET /v1/topology?namespace=ns-3', await timed(base, `/v1/topology${q}&namespace=ns-3`));
-
-    // One minute's rollup: the scheduler runs 5 s past each minute.
-    await waitFor(
-      'a rollup minute',
-      75_000,
-      async () => (await metric(base, 'heliomesh_collector_rollup_duration_seconds_count')) >= 1,
-    );
-    const rollupMs = (await metric(base, 'heliomesh_collector_rollup_duration_seconds_sum')) * 1000;
-    const rollupRows = await metric(base, 'heliomesh_collector_rollup_rows_total');
-
+    const { scrapeMs, cpuPerScrapeMs } = await measureScrapes(base);
+    const api = await measureApi(base);
+    const { rollupMs, rollupRows } = await measureRollup(base);
     console.log(
       `collector: ${mesh.series} series per scrape, scraped every ${SCRAPE_MS} ms; API window ${WINDOW_S} s; ${runs} requests per row after one warm-up\n`,
     );
@@ -266,20 +287,13 @@ async function main(): Promise<void> {
         { step: `rollup of one minute (${rollupRows} rows: compute + upsert)`, ms: rollupMs },
       ]),
     );
-    console.log('');
-    console.log(formatTable(rows));
+    console.log(`\n${formatTable(api)}`);
   } catch (err) {
     console.error(collector.log());
     throw err;
   } finally {
-    const exited = new Promise((r) => collector.child.once('exit', r));
-    collector.child.kill('SIGTERM');
-    await exited;
     mesh.server.close();
-    const admin = new pg.Client({ connectionString: POSTGRES });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(dbName)} WITH (FORCE)`);
-    await admin.end();
+    await stop(collector, dbName);
   }
 }
 
