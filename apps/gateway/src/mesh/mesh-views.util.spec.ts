@@ -29,6 +29,7 @@ const edge = (source: string, target: string, requestCount: number, errorCount: 
   errorShare: requestCount ? errorCount / requestCount : null,
   mtlsShare: 1,
   responseFlags: { '-': requestCount },
+  latencyMs: { p50: 5, p90: 9, p99: 20 },
   health: errorCount ? ('degraded' as const) : ('healthy' as const),
 });
 

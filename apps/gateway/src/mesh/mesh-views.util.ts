@@ -210,7 +210,10 @@ function mergeEdges(edges: TopologyEdge[]): TopologyEdge[] {
     const errorCount = prev.errorCount + e.errorCount;
     const flags = { ...prev.responseFlags };
     for (const [flag, n] of Object.entries(e.responseFlags)) flags[flag] = (flags[flag] ?? 0) + n;
+    // Quantiles cannot be summed: the merged edge keeps those of its busier part.
+    const busier = e.requestCount > prev.requestCount ? e : prev;
     merged.set(key, {
+      ...busier,
       source: e.source,
       target: e.target,
       requestRate: prev.requestRate + e.requestRate,

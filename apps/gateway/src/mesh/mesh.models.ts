@@ -258,6 +258,12 @@ export class TopologyEdgeModel {
   @Field(() => JsonScalar)
   responseFlags!: Record<string, number>;
 
+  @Field(() => LatencyQuantilesModel, {
+    nullable: true,
+    description: 'Latency quantiles of the edge, from the reporter its rates come from.',
+  })
+  latencyMs?: LatencyQuantilesModel | null;
+
   @Field(() => HealthStatus)
   health!: HealthStatus;
 }
