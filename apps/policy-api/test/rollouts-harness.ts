@@ -106,6 +106,39 @@ export async function observedSplit(
   };
 }
 
+/**
+ * Sends `n` requests to `service` from a pod of `fromApp`, synchronously: no simulated traffic
+ * runs in between, so the counter deltas around it are exactly these requests.
+ */
+export function callService(
+  mesh: MeshSimHandle,
+  fromApp: string,
+  service: string,
+  headers: Record<string, string>,
+  n: number,
+  versions: string[],
+): Record<string, number> {
+  const from = mesh.engine.index.config.registry.pods.find((pod) => pod.app === fromApp);
+  if (!from) throw new Error(`no pod of ${fromApp} in mesh-sim`);
+  const before = requestsByVersion(mesh, service, versions);
+  for (let i = 0; i < n; i++)
+    mesh.engine.call(
+      from,
+      {
+        method: 'GET',
+        path: `/${service}/42`,
+        scheme: 'http',
+        authority: `${service}:9080`,
+        headers,
+        bytes: 200,
+      },
+      9080,
+      mesh.simulation.now,
+    );
+  const after = requestsByVersion(mesh, service, versions);
+  return Object.fromEntries(versions.map((v) => [v, after[v]! - before[v]!]));
+}
+
 export interface RolloutBody {
   target: { namespace: string; service: string };
   stable: string;

@@ -28,7 +28,8 @@ let hookUrl: string;
 const received: Array<{ type: string; body: string; signature: string | undefined }> = [];
 let confirmStatus = 200;
 const metrics = new InMemoryMetricsProvider();
-const traffic = new InMemoryTrafficProvider();
+// Routes count as applied long ago: this suite runs ticks as fast as it can, not on their schedule.
+const traffic = new InMemoryTrafficProvider(() => 0);
 const publisher = new CapturingPublisher();
 let analysisGate: Promise<void> | undefined;
 let engine: RolloutEngine;
@@ -330,7 +331,14 @@ describe('the rollout engine on Postgres', () => {
     expect(await takeTicks(db)).toEqual([]);
     await rollouts.resume(t.operator, rollout.id);
     const [again] = await takeTicks(db);
-    const [a, b] = await Promise.all([engine.tick(again!), engine.tick(again!)]);
+    // The same tick delivered twice, both read before either commits: exactly one takes effect.
+    let go!: () => void;
+    analysisGate = new Promise((r) => (go = r));
+    const both = Promise.all([engine.tick(again!), engine.tick(again!)]);
+    await new Promise((r) => setTimeout(r, 100));
+    go();
+    analysisGate = undefined;
+    const [a, b] = await both;
     expect([a.result, b.result].sort()).toEqual(['advanced', 'lost-race']);
     await drain();
     expect((await rollouts.get(t.viewer, rollout.id)).phase).toBe('Succeeded');

@@ -41,7 +41,7 @@ function spec(extra: Record<string, unknown> = {}, analysis: Record<string, unkn
 /** Plays a rollout tick by tick, applying outcomes the way RolloutRepository.commit does. */
 class Sim {
   row: RolloutEntity;
-  readonly traffic = new InMemoryTrafficProvider();
+  readonly traffic = new InMemoryTrafficProvider(() => this.now);
   readonly metrics = new InMemoryMetricsProvider();
   readonly events: RolloutEventDraft[] = [];
   readonly phases: RolloutPhase[] = [];
@@ -282,6 +282,11 @@ describe('rollout handlers', () => {
     expect(sim.events.some((e) => e.type === 'analysis')).toBe(false);
     sim.traffic.applyPending();
     sim.traffic.applyImmediately = true;
+    // Applied just now: the next 2 s window would still hold traffic routed the old way.
+    const waiting = await sim.tick();
+    expect(waiting.events[0]!.message).toMatch(/Waiting for a full 2s window of traffic/);
+    expect(waiting.nextTickInMs).toBe(2_000);
+    expect(sim.events.some((e) => e.type === 'analysis')).toBe(false);
     await sim.run();
     expect(sim.row.phase).toBe('Succeeded');
   });

@@ -18,6 +18,8 @@ export class InMemoryTrafficProvider implements TrafficProvider {
   readonly released: string[] = [];
   applyImmediately = true;
 
+  constructor(private readonly clock: () => number = Date.now) {}
+
   async setWeights(
     _m: EntityManager | undefined,
     target: TrafficTarget,
@@ -29,6 +31,7 @@ export class InMemoryTrafficProvider implements TrafficProvider {
       stableWeight: 100 - route.canaryWeight,
       ...(route.mirrorPercent !== undefined ? { mirrorPercent: route.mirrorPercent } : {}),
       matchToCanary: route.match !== undefined,
+      appliedAt: this.clock(),
     };
     (this.applyImmediately ? this.applied : this.pending).set(target.rolloutId, applied);
   }
@@ -38,7 +41,7 @@ export class InMemoryTrafficProvider implements TrafficProvider {
   }
 
   applyPending(): void {
-    for (const [id, route] of this.pending) this.applied.set(id, route);
+    for (const [id, route] of this.pending) this.applied.set(id, { ...route, appliedAt: this.clock() });
     this.pending.clear();
   }
 

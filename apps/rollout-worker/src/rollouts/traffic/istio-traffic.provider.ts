@@ -50,18 +50,20 @@ export class IstioTrafficProvider implements TrafficProvider {
   }
 
   async getWeights(target: TrafficTarget): Promise<AppliedRoute | undefined> {
-    const rows: Array<{ object: { spec?: { http?: HttpRoute[] } } }> = await inTenantTx(
+    const rows: Array<{ object: { spec?: { http?: HttpRoute[] } }; applied_at: Date }> = await inTenantTx(
       this.db,
       target.tenantId,
       (m) =>
         m.query(
-          `SELECT object FROM applied_objects WHERE service_id = $1 AND kind = 'VirtualService' AND name = $2`,
+          `SELECT object, applied_at FROM applied_objects WHERE service_id = $1 AND kind = 'VirtualService' AND name = $2`,
           [target.serviceId, `heliomesh-${target.service}`],
         ),
     );
     const http = rows[0]?.object.spec?.http;
     if (!http) return undefined;
-    return appliedRoute(http, target);
+    // The inventory is rewritten on every reconcile, so this is the latest apply: conservative.
+    const route = appliedRoute(http, target);
+    return route && { ...route, appliedAt: rows[0]!.applied_at.getTime() };
   }
 
   async verify(target: TrafficTarget, route: RolloutRouteState): Promise<boolean> {
@@ -73,7 +75,7 @@ export class IstioTrafficProvider implements TrafficProvider {
 export function appliedRoute(
   http: HttpRoute[],
   target: Pick<TrafficTarget, 'stable' | 'canary'>,
-): AppliedRoute | undefined {
+): Omit<AppliedRoute, 'appliedAt'> | undefined {
   const def = http.find((r) => r.name === 'default') ?? http.findLast((r) => !r.match?.length);
   if (!def?.route) return undefined;
   const weightOf = (subset: string) => {

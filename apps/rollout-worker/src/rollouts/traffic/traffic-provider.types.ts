@@ -19,6 +19,11 @@ export interface AppliedRoute {
   mirrorPercent?: number;
   /** A route sending matching requests wholly to the canary exists (A/B). */
   matchToCanary: boolean;
+  /**
+   * Epoch ms since when the data plane has had this configuration (at the latest): an analysis
+   * window must start after it, or it judges traffic routed the old way.
+   */
+  appliedAt: number;
 }
 
 /**

@@ -1,7 +1,57 @@
-import { type AnalysisRun, assessAnalysis, type Assessment, type MetricVerdict } from '@heliomesh/analysis';
-import type { AnalysisEventData, CompactVerdict, RolloutEventDraft, StepState } from '@heliomesh/core';
+import {
+  type AnalysisRun,
+  type AnalysisSpec,
+  assessAnalysis,
+  type Assessment,
+  durationMs,
+  type MetricVerdict,
+} from '@heliomesh/analysis';
+import type {
+  AnalysisEventData,
+  CompactVerdict,
+  RolloutEventDraft,
+  RolloutRouteState,
+  StepState,
+} from '@heliomesh/core';
 import type { AnalysisResult } from '../../analysis/analysis-runner.service.js';
-import type { TickContext } from '../tick.types.js';
+import { routeMatches } from '../../traffic/traffic-provider.types.js';
+import { type TickContext, verifyPollMs } from '../tick.types.js';
+
+/** The longest window any metric looks back over. */
+export function longestWindowMs(spec: AnalysisSpec): number {
+  return Math.max(...spec.metrics.map((m) => durationMs(m.window ?? spec.window ?? spec.interval) ?? 0));
+}
+
+/**
+ * Judging waits until the cluster has applied `route` and a full analysis window has passed
+ * since: a window that reaches back before the change holds traffic routed the old way. Returns
+ * the hold to make, or null when the route can be judged now.
+ */
+export async function awaitJudgeableRoute(
+  ctx: TickContext,
+  route: RolloutRouteState,
+): Promise<{ event: RolloutEventDraft; nextTickInMs: number } | null> {
+  const applied = await ctx.deps.traffic.getWeights(ctx.target);
+  if (!applied || !routeMatches(applied, route))
+    return {
+      event: {
+        type: 'hold',
+        message: `Waiting for the cluster to apply the route (canary ${route.canaryWeight} %) before judging it.`,
+      },
+      nextTickInMs: verifyPollMs(ctx),
+    };
+  const windowMs = longestWindowMs(ctx.spec.analysis!);
+  const readyAt = applied.appliedAt + windowMs;
+  if (ctx.now < readyAt)
+    return {
+      event: {
+        type: 'hold',
+        message: `Waiting for a full ${windowMs / 1000}s window of traffic at the applied route before judging it.`,
+      },
+      nextTickInMs: readyAt - ctx.now,
+    };
+  return null;
+}
 
 export interface JudgedRun {
   assessment: Assessment;

@@ -15,11 +15,12 @@ export function providerPause(
   run: JudgedRun,
   resumePhase: 'Progressing' | 'Promoting',
 ): SharedOutcome {
-  const providerDown = run.verdicts.some((v) => v.outcome === 'provider-error');
+  const failed = run.verdicts.find((v) => v.outcome === 'provider-error');
+  const providerDown = failed !== undefined;
   const reason: PhaseReason = providerDown
     ? {
         code: 'provider-error',
-        message: `${run.assessment.reason} Resumes by itself when the provider answers.`,
+        message: `${run.assessment.reason} ${failed.explanation} Resumes by itself when the provider answers.`,
       }
     : { code: 'no-data', message: run.assessment.reason };
   return {

@@ -7,8 +7,8 @@ import {
   withSticky,
 } from '@heliomesh/core';
 import { assertUnreachable, canonicalJson } from '@heliomesh/util';
-import { type TickContext, type TickOutcome, verifyPollMs } from '../tick.types.js';
-import { runAnalysis } from './analysis-step.util.js';
+import type { TickContext, TickOutcome } from '../tick.types.js';
+import { awaitJudgeableRoute, runAnalysis } from './analysis-step.util.js';
 import { onAnalysisFailure, providerPause } from './failure.util.js';
 
 type Outcome = TickOutcome<'Progressing'>;
@@ -142,17 +142,8 @@ async function analysisStep(
       ],
       nextTickInMs: plan.intervalMs,
     };
-  if (!(await ctx.deps.traffic.verify(ctx.target, desired)))
-    return {
-      change: { stepState: state },
-      events: [
-        {
-          type: 'hold',
-          message: `Waiting for the cluster to apply the route (canary ${desired.canaryWeight} %) before judging it.`,
-        },
-      ],
-      nextTickInMs: verifyPollMs(ctx),
-    };
+  const wait = await awaitJudgeableRoute(ctx, desired);
+  if (wait) return { change: { stepState: state }, events: [wait.event], nextTickInMs: wait.nextTickInMs };
   const run = await runAnalysis(ctx);
   const base = { failedChecks: run.failedChecks, stepState: run.state };
   const decision = run.assessment.decision;

@@ -1,7 +1,7 @@
 import { withSticky } from '@heliomesh/core';
 import { assertUnreachable } from '@heliomesh/util';
 import { type TickContext, type TickOutcome, verifyPollMs } from '../tick.types.js';
-import { runAnalysis } from './analysis-step.util.js';
+import { awaitJudgeableRoute, runAnalysis } from './analysis-step.util.js';
 import { onAnalysisFailure, providerPause } from './failure.util.js';
 
 type Outcome = TickOutcome<'Promoting'>;
@@ -41,6 +41,8 @@ export async function handlePromoting(ctx: TickContext): Promise<Outcome> {
       events: [{ type: 'hold', message: `Baking: analysing at 100 % for ${plan.bakeMs / 1000}s.` }],
       nextTickInMs: plan.intervalMs,
     };
+  const wait = await awaitJudgeableRoute(ctx, full);
+  if (wait) return { change: {}, events: [wait.event], nextTickInMs: wait.nextTickInMs };
   const run = await runAnalysis(ctx);
   const decision = run.assessment.decision;
   switch (decision) {
