@@ -140,6 +140,22 @@ describe('collector on the demo shop (kube-sim, mesh-sim, real Prometheus)', () 
     }
   });
 
+  it('agrees on the topology: the same edges, error shares and edge p99 (within 5 %)', async () => {
+    const [a, b] = await Promise.all([
+      scrape.client.topology({ namespace: 'shop' }, win()),
+      prom.client.topology({ namespace: 'shop' }, win()),
+    ]);
+    const fromProm = new Map(valueOf(b).edges.map((e) => [`${e.source} > ${e.target}`, e] as const));
+    const fromScrape = valueOf(a).edges;
+    expect(fromScrape.map((e) => `${e.source} > ${e.target}`)).toEqual([...fromProm.keys()]);
+    for (const e of fromScrape) {
+      const p = fromProm.get(`${e.source} > ${e.target}`)!;
+      expect(Math.abs(e.errorShare! - p.errorShare!), `${e.target} error share`).toBeLessThan(0.01);
+      expect(relativeDiff(e.latencyMs.p99!, p.latencyMs.p99!), `${e.target} p99`).toBeLessThan(0.05);
+      expect(e.health).toBe(p.health);
+    }
+  });
+
   it("answers Flagger's PromQL through the collector's query API on both providers", async () => {
     const [sScrape, sProm, qScrape, qProm] = await Promise.all([
       scrape.client.successRate(reviewsV3, win()),
@@ -199,9 +215,13 @@ describe('collector on the demo shop (kube-sim, mesh-sim, real Prometheus)', () 
     expect(toV3.errorShare!).toBeGreaterThan(0.04);
     expect(toV3.errorShare!).toBeLessThan(0.12);
     expect(['degraded', 'failure']).toContain(toV3.health);
+    // Edge latency: the slow v3 against the fast ratings, as their servers measured them.
+    expect(toV3.latencyMs.p99!).toBeGreaterThan(500);
+    expect(graph.edges.find((e) => e.target === 'app:shop/ratings/v1')!.latencyMs.p99!).toBeLessThan(25);
     for (const e of graph.edges) {
       expect(e.requestRate).toBeGreaterThan(0);
       expect(e.mtlsShare).toBe(1);
+      expect(e.latencyMs.p50).not.toBeNull();
     }
     const entry = graph.edges.find((e) => e.source === 'app:shop/shopper/unknown')!;
     // A simulated minute at 60 requests/s, of which scrapers see at least the half one frontend

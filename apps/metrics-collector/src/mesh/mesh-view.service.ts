@@ -14,6 +14,9 @@ import {
 import { METRICS_BACKEND, type MetricsBackend } from '../telemetry/metrics-backend.factory.js';
 import {
   EDGE_CODE_LABELS,
+  EDGE_LATENCY_LABELS,
+  LATENCY_BUCKETS,
+  REQUESTS,
   SERVICE_CODE_LABELS,
   type CountRow,
 } from '../telemetry/traffic-breakdown.types.js';
@@ -54,7 +57,8 @@ export class MeshViewService {
   }
 
   async health(scope: MeshScope, windowSeconds: number): Promise<Measurement<HealthReport>> {
-    const rows = await this.backend.breakdown.requestsBy(
+    const rows = await this.backend.breakdown.increaseBy(
+      REQUESTS,
       destinationScope(scope),
       SERVICE_CODE_LABELS,
       windowSeconds,
@@ -65,32 +69,37 @@ export class MeshViewService {
   async topology(scope: MeshScope, windowSeconds: number): Promise<Measurement<TopologyGraph>> {
     const edges = await this.edges(scope, windowSeconds);
     if (edges.kind !== 'value') return edges;
-    // Nodes outside the namespace get their health too: ask for every namespace the edges reach.
-    const namespaces = [...new Set(edges.value.map((e) => e.destination.namespace).filter(isKnown))];
-    const health: Promise<Measurement<CountRow[]>> = namespaces.length
-      ? this.backend.breakdown.requestsBy(
-          [
-            [
-              {
-                name: 'destination_service_namespace',
-                op: '=~',
-                value: namespaces.map(quoteRegex).join('|'),
-              },
-            ],
-          ],
-          SERVICE_CODE_LABELS,
-          windowSeconds,
-        )
-      : Promise.resolve(measured([]));
-    const [serviceRows, edgeRows] = await Promise.all([
-      health,
-      this.backend.breakdown.requestsBy(edgeScope(scope), EDGE_CODE_LABELS, windowSeconds),
+    const breakdown = this.backend.breakdown;
+    const [serviceRows, edgeCodes, edgeLatency] = await Promise.all([
+      this.reachedServiceCodes(edges.value, windowSeconds),
+      breakdown.increaseBy(REQUESTS, edgeScope(scope), EDGE_CODE_LABELS, windowSeconds),
+      breakdown.increaseBy(LATENCY_BUCKETS, edgeScope(scope), EDGE_LATENCY_LABELS, windowSeconds),
     ]);
-    if (serviceRows.kind === 'provider-error') return serviceRows;
-    if (edgeRows.kind === 'provider-error') return edgeRows;
-    const report = healthReport(rowsOf(serviceRows), windowSeconds);
+    for (const m of [serviceRows, edgeCodes, edgeLatency]) if (m.kind === 'provider-error') return m;
     return measured(
-      buildTopology(edges.value, report, rowsOf(edgeRows), scope.namespace ?? null, windowSeconds),
+      buildTopology({
+        edges: edges.value,
+        health: healthReport(rowsOf(serviceRows), windowSeconds),
+        edgeCodes: rowsOf(edgeCodes),
+        edgeLatency: rowsOf(edgeLatency),
+        namespace: scope.namespace ?? null,
+        windowSeconds,
+      }),
     );
+  }
+
+  /** Nodes outside the namespace get their health too: codes for every namespace the edges reach. */
+  private reachedServiceCodes(
+    edges: readonly EdgeStats[],
+    windowSeconds: number,
+  ): Promise<Measurement<CountRow[]>> {
+    const namespaces = [...new Set(edges.map((e) => e.destination.namespace).filter(isKnown))];
+    if (namespaces.length === 0) return Promise.resolve(measured([]));
+    const matcher: LabelMatcher = {
+      name: 'destination_service_namespace',
+      op: '=~',
+      value: namespaces.map(quoteRegex).join('|'),
+    };
+    return this.backend.breakdown.increaseBy(REQUESTS, [[matcher]], SERVICE_CODE_LABELS, windowSeconds);
   }
 }

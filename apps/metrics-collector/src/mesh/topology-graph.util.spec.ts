@@ -106,7 +106,38 @@ describe('buildTopology', () => {
       { '503': 400 },
     ),
   ];
-  const graph = buildTopology(edges, healthReport(serviceRows, W), edgeRows, 'shop', W);
+  // Latency buckets (cumulative counts by le): product's client side sees reviews at 10-250 ms,
+  // the v3 server at 100-1000 ms; a server-side row of the caller edge must not be used for it.
+  const bucket = (labels: Record<string, string>, byLe: Record<string, number>): CountRow[] =>
+    Object.entries(byLe).map(([le, count]) => ({ labels: { ...labels, le }, count }));
+  const productToReviews = {
+    source_workload_namespace: 'shop',
+    source_workload: 'product-v1',
+    destination_service_namespace: 'shop',
+    destination_service_name: 'reviews',
+  };
+  const latencyRows = [
+    ...bucket(
+      { reporter: 'source', ...productToReviews, destination_version: 'v1' },
+      { '10': 0, '25': 300, '250': 300, '+Inf': 300 },
+    ),
+    ...bucket(
+      { reporter: 'source', ...productToReviews, destination_version: 'v3' },
+      { '10': 0, '25': 0, '250': 100, '+Inf': 100 },
+    ),
+    ...bucket(
+      { reporter: 'destination', ...productToReviews, destination_version: 'v3' },
+      { '100': 0, '1000': 100, '+Inf': 100 },
+    ),
+  ];
+  const graph = buildTopology({
+    edges,
+    health: healthReport(serviceRows, W),
+    edgeCodes: edgeRows,
+    edgeLatency: latencyRows,
+    namespace: 'shop',
+    windowSeconds: W,
+  });
 
   it("builds Kiali's versioned-app graph: caller app -> service -> version app", () => {
     expect(graph.nodes.map((n) => `${n.kind} ${n.id}`)).toEqual([
@@ -151,6 +182,21 @@ describe('buildTopology', () => {
     expect(graph.edges.find((x) => x.target === 'service:shop/frontend')!.health).toBe('no-data');
   });
 
+  it("takes a caller edge's latency from its client's histogram and a version edge's from the server's", () => {
+    const toReviews = graph.edges.find((x) => x.source === 'app:shop/product/v1')!;
+    // 400 requests: rank 200 of the merged client buckets {10: 0, 25: 300, 250: 400}.
+    expect(toReviews.latencyMs.p50).toBeCloseTo(10 + (15 * 200) / 300, 9);
+    expect(toReviews.latencyMs.p99).toBeCloseTo(25 + (225 * (396 - 300)) / 100, 9);
+    const toV3 = graph.edges.find((x) => x.target === 'app:shop/reviews/v3')!;
+    expect(toV3.latencyMs.p50).toBeCloseTo(100 + 900 * 0.5, 9);
+    // No histogram for v1 at the server: no latency, not zero.
+    expect(graph.edges.find((x) => x.target === 'app:shop/reviews/v1')!.latencyMs).toEqual({
+      p50: null,
+      p90: null,
+      p99: null,
+    });
+  });
+
   it('gives nodes their inbound rate and health; pure callers have neither', () => {
     const byId = new Map(graph.nodes.map((n) => [n.id, n]));
     expect(byId.get('service:shop/reviews')!.inboundRate).toBeCloseTo(400 / W, 9);
@@ -159,19 +205,20 @@ describe('buildTopology', () => {
   });
 
   it('maps callers without app label to workload nodes and outside traffic to unknown', () => {
-    const g = buildTopology(
-      [
+    const g = buildTopology({
+      edges: [
         edge({ workload: 'batch-job' }, { service: 'reviews', version: 'v1' }, 10),
         edge({ ns: 'unknown', workload: 'unknown' }, { service: 'reviews', version: 'v1' }, 5, {
           reportedBy: 'destination',
         }),
         edge(product, { ns: 'unknown', service: 'unknown', version: 'unknown' }, 3),
       ],
-      healthReport([], W),
-      [],
-      null,
-      W,
-    );
+      health: healthReport([], W),
+      edgeCodes: [],
+      edgeLatency: [],
+      namespace: null,
+      windowSeconds: W,
+    });
     expect(g.nodes.map((n) => n.id)).toEqual([
       'app:shop/product/v1',
       'app:shop/reviews/v1',
@@ -205,7 +252,14 @@ describe('buildTopology', () => {
       );
     fc.assert(
       fc.property(fc.array(arbEdge, { maxLength: 25 }), (input) => {
-        const g = buildTopology(input, healthReport([], W), [], 'shop', W);
+        const g = buildTopology({
+          edges: input,
+          health: healthReport([], W),
+          edgeCodes: [],
+          edgeLatency: [],
+          namespace: 'shop',
+          windowSeconds: W,
+        });
         const ids = new Set(g.nodes.map((n) => n.id));
         expect(ids.size).toBe(g.nodes.length);
         for (const e of g.edges) {

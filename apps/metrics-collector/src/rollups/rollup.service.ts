@@ -15,7 +15,7 @@ import { COLLECTOR_CONFIG, type CollectorConfig } from '../config.js';
 import { healthReport } from '../mesh/health-report.util.js';
 import { CollectorMetrics } from '../telemetry/collector-metrics.service.js';
 import { METRICS_BACKEND, type MetricsBackend } from '../telemetry/metrics-backend.factory.js';
-import { SERVICE_CODE_LABELS } from '../telemetry/traffic-breakdown.types.js';
+import { REQUESTS, SERVICE_CODE_LABELS } from '../telemetry/traffic-breakdown.types.js';
 import { RollupRepository, type RollupFilter } from './rollup.repository.js';
 import { dayStart, daysToPrepare, isExpired, minuteStart } from './rollup-time.util.js';
 import { PARTITIONS_AHEAD_DAYS, ROLLUP_WINDOW_SECONDS, type RollupOutcome } from './rollup.types.js';
@@ -64,7 +64,7 @@ export class RollupService {
     try {
       const [stats, codes] = await Promise.all([
         this.backend.provider.serviceStats({}, ROLLUP_WINDOW_SECONDS),
-        this.backend.breakdown.requestsBy([[]], SERVICE_CODE_LABELS, ROLLUP_WINDOW_SECONDS),
+        this.backend.breakdown.increaseBy(REQUESTS, [[]], SERVICE_CODE_LABELS, ROLLUP_WINDOW_SECONDS),
       ]);
       if (stats.kind === 'provider-error') return this.skipped('provider-error', minute, stats.error.message);
       if (codes.kind === 'provider-error') return this.skipped('provider-error', minute, codes.error.message);

@@ -10,7 +10,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { breakdownPromql, PrometheusBreakdownProvider } from './prometheus-breakdown.provider.js';
 import { ScrapeBreakdownProvider } from './scrape-breakdown.provider.js';
-import { SERVICE_CODE_LABELS } from './traffic-breakdown.types.js';
+import { LATENCY_BUCKETS, REQUESTS, SERVICE_CODE_LABELS } from './traffic-breakdown.types.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -55,6 +55,22 @@ function requests(k: number): string {
         ),
       ],
     },
+    {
+      name: 'istio_request_duration_milliseconds',
+      type: 'histogram',
+      // reviews v3 at the server, twice (two pods' series): 20 of 50 under 100 ms, 45 under 250 ms.
+      samples: ['pod-a', 'pod-b'].flatMap((pod) =>
+        [
+          ['100', 20],
+          ['250', 45],
+          ['+Inf', 50],
+        ].map(([le, n]) => ({
+          name: 'istio_request_duration_milliseconds_bucket',
+          labels: { reporter: 'destination', destination_version: 'v3', pod: String(pod), le: String(le) },
+          value: Number(n) * k,
+        })),
+      ),
+    },
   ]);
 }
 
@@ -72,7 +88,12 @@ const inShop: LabelMatcher[] = [{ name: 'destination_service_namespace', op: '='
 
 describe('ScrapeBreakdownProvider', () => {
   it('sums the window per group over both reporters, like sum by (...) (increase(...))', async () => {
-    const r = await new ScrapeBreakdownProvider(scraped(13)).requestsBy([inShop], SERVICE_CODE_LABELS, 60);
+    const r = await new ScrapeBreakdownProvider(scraped(13)).increaseBy(
+      REQUESTS,
+      [inShop],
+      SERVICE_CODE_LABELS,
+      60,
+    );
     expect(r.kind).toBe('value');
     const rows = r.kind === 'value' ? r.value : [];
     const byKey = Object.fromEntries(
@@ -87,7 +108,8 @@ describe('ScrapeBreakdownProvider', () => {
 
   it("agrees with the scrape provider's request count for the same selection", async () => {
     const collector = scraped(9);
-    const rows = await new ScrapeBreakdownProvider(collector).requestsBy(
+    const rows = await new ScrapeBreakdownProvider(collector).increaseBy(
+      REQUESTS,
       [
         [
           ...inShop,
@@ -109,7 +131,8 @@ describe('ScrapeBreakdownProvider', () => {
   it('keeps the first alternative of an `or` when both produce a group, as Prometheus does', async () => {
     const first: LabelMatcher[] = [{ name: 'reporter', op: '=', value: 'destination' }];
     const second: LabelMatcher[] = [{ name: 'destination_service_namespace', op: '=', value: 'shop' }];
-    const r = await new ScrapeBreakdownProvider(scraped(13)).requestsBy(
+    const r = await new ScrapeBreakdownProvider(scraped(13)).increaseBy(
+      REQUESTS,
       [first, second],
       ['destination_service_namespace'],
       60,
@@ -125,19 +148,35 @@ describe('ScrapeBreakdownProvider', () => {
     );
   });
 
+  it('sums latency buckets by le across series, like sum by (le)', async () => {
+    const r = await new ScrapeBreakdownProvider(scraped(13)).increaseBy(
+      LATENCY_BUCKETS,
+      [[{ name: 'destination_version', op: '=', value: 'v3' }]],
+      ['le'],
+      60,
+    );
+    const rows = r.kind === 'value' ? r.value : [];
+    expect(Object.fromEntries(rows.map((x) => [x.labels['le'], x.count]))).toEqual({
+      '100': 480,
+      '250': 1080,
+      '+Inf': 1200,
+    });
+  });
+
   it('tells apart a bad window, an unreachable target and no data', async () => {
     const collector = scraped(13);
     const b = new ScrapeBreakdownProvider(collector);
-    expect(await b.requestsBy([[]], ['reporter'], 0)).toMatchObject({
+    expect(await b.increaseBy(REQUESTS, [[]], ['reporter'], 0)).toMatchObject({
       kind: 'provider-error',
       error: { code: 'QUERY_REJECTED' },
     });
-    expect(await b.requestsBy([[]], ['reporter'], 601)).toMatchObject({
+    expect(await b.increaseBy(REQUESTS, [[]], ['reporter'], 601)).toMatchObject({
       kind: 'provider-error',
       error: { code: 'QUERY_REJECTED' },
     });
     expect(
-      await b.requestsBy(
+      await b.increaseBy(
+        REQUESTS,
         [[{ name: 'destination_service_namespace', op: '=', value: 'nowhere' }]],
         ['reporter'],
         60,
@@ -148,7 +187,9 @@ describe('ScrapeBreakdownProvider', () => {
       fetcher: () => Promise.reject(new Error('ECONNREFUSED')),
     });
     await down.scrapeOnce();
-    expect(await new ScrapeBreakdownProvider(down).requestsBy([[]], ['reporter'], 60)).toMatchObject({
+    expect(
+      await new ScrapeBreakdownProvider(down).increaseBy(REQUESTS, [[]], ['reporter'], 60),
+    ).toMatchObject({
       kind: 'provider-error',
       error: { code: 'PROVIDER_UNREACHABLE', message: expect.stringContaining('ECONNREFUSED') },
     });
@@ -156,9 +197,16 @@ describe('ScrapeBreakdownProvider', () => {
 });
 
 describe('PrometheusBreakdownProvider', () => {
+  it('sums latency buckets by le as well as requests', () => {
+    expect(breakdownPromql(LATENCY_BUCKETS, [[]], ['le'], 30)).toBe(
+      'sum(increase(istio_request_duration_milliseconds_bucket{}[30s])) by (le)',
+    );
+  });
+
   it('sends one sum by per alternative, joined with or', () => {
     expect(
       breakdownPromql(
+        REQUESTS,
         [
           [{ name: 'source_workload_namespace', op: '=', value: 'shop' }],
           [{ name: 'destination_service_namespace', op: '=', value: 'shop' }],
@@ -176,6 +224,7 @@ describe('PrometheusBreakdownProvider', () => {
     fc.assert(
       fc.property(fc.string(), (value) => {
         const q = breakdownPromql(
+          REQUESTS,
           [[{ name: 'destination_service_namespace', op: '=', value }]],
           ['reporter'],
           60,
@@ -197,7 +246,7 @@ describe('PrometheusBreakdownProvider', () => {
               new Response(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } })),
             ),
         }),
-      ).requestsBy([[]], ['response_code'], 60);
+      ).increaseBy(REQUESTS, [[]], ['response_code'], 60);
     expect(
       await answer([
         { metric: { response_code: '503' }, value: [1, '4.5'] },

@@ -3,23 +3,23 @@ import {
   noData,
   providerError,
   renderSelector,
-  REQUESTS_TOTAL,
   type LabelMatcher,
   type Measurement,
   type PrometheusClient,
 } from '@heliomesh/metrics';
-import type { CountRow, TrafficBreakdown } from './traffic-breakdown.types.js';
+import type { BreakdownMetric, CountRow, TrafficBreakdown } from './traffic-breakdown.types.js';
 
 const NAME = 'prometheus';
 
 /** `sum by` of one alternative; values are exact-match strings quoted by `renderSelector`. */
 export function breakdownPromql(
+  metric: BreakdownMetric,
   alternatives: ReadonlyArray<readonly LabelMatcher[]>,
   by: readonly string[],
   window: number,
 ): string {
   return alternatives
-    .map((m) => `sum(increase(${renderSelector(REQUESTS_TOTAL, m)}[${window}s])) by (${by.join(',')})`)
+    .map((m) => `sum(increase(${renderSelector(metric, m)}[${window}s])) by (${by.join(',')})`)
     .join(' or ');
 }
 
@@ -29,7 +29,8 @@ export class PrometheusBreakdownProvider implements TrafficBreakdown {
 
   constructor(private readonly client: PrometheusClient) {}
 
-  async requestsBy(
+  async increaseBy(
+    metric: BreakdownMetric,
     alternatives: ReadonlyArray<readonly LabelMatcher[]>,
     by: readonly string[],
     windowSeconds: number,
@@ -41,7 +42,7 @@ export class PrometheusBreakdownProvider implements TrafficBreakdown {
         message: `The query window must be a whole number of seconds >= 1, not ${windowSeconds}.`,
       });
     }
-    const promql = breakdownPromql(alternatives, by, windowSeconds);
+    const promql = breakdownPromql(metric, alternatives, by, windowSeconds);
     const r = await this.client.query(promql);
     if (r.kind !== 'value') return r;
     if (r.value.resultType !== 'vector') {

@@ -4,13 +4,17 @@ import {
   measured,
   noData,
   providerError,
-  REQUESTS_TOTAL,
   SeriesWindowStore,
   type LabelMatcher,
   type Measurement,
   type ScrapeCollector,
 } from '@heliomesh/metrics';
-import { groupKey, type CountRow, type TrafficBreakdown } from './traffic-breakdown.types.js';
+import {
+  groupKey,
+  type BreakdownMetric,
+  type CountRow,
+  type TrafficBreakdown,
+} from './traffic-breakdown.types.js';
 
 const NAME = 'scrape';
 
@@ -31,23 +35,25 @@ export function rejectWindow(
 }
 
 /**
- * Groups the scrape window's request counters itself, with the same increase rule as the scrape
- * provider and Prometheus' `or` (a group already produced by an earlier alternative is kept).
+ * Groups the scrape window's counters itself, with the same increase rule as the scrape provider
+ * and Prometheus' `or` (a group already produced by an earlier alternative is kept).
  */
 export class ScrapeBreakdownProvider implements TrafficBreakdown {
   readonly name = NAME;
 
   constructor(private readonly collector: ScrapeCollector) {}
 
-  requestsBy(
+  increaseBy(
+    metric: BreakdownMetric,
     alternatives: ReadonlyArray<readonly LabelMatcher[]>,
     by: readonly string[],
     windowSeconds: number,
   ): Promise<Measurement<CountRow[]>> {
-    return Promise.resolve(this.compute(alternatives, by, windowSeconds));
+    return Promise.resolve(this.compute(metric, alternatives, by, windowSeconds));
   }
 
   private compute(
+    metric: BreakdownMetric,
     alternatives: ReadonlyArray<readonly LabelMatcher[]>,
     by: readonly string[],
     window: number,
@@ -60,7 +66,7 @@ export class ScrapeBreakdownProvider implements TrafficBreakdown {
     const from = to - window * 1000;
     const predicates = alternatives.map(compileMatchers);
     const perAlternative = predicates.map(() => new Map<string, CountRow>());
-    for (const s of this.collector.store.seriesNamed(REQUESTS_TOTAL)) {
+    for (const s of this.collector.store.seriesNamed(metric)) {
       const i = predicates.findIndex((p) => p(s.labels));
       if (i < 0) continue;
       const increase = extrapolatedIncrease(SeriesWindowStore.range(s, from, to), from, to);
@@ -75,7 +81,7 @@ export class ScrapeBreakdownProvider implements TrafficBreakdown {
     for (const groups of perAlternative) {
       for (const [key, row] of groups) if (!merged.has(key)) merged.set(key, row);
     }
-    if (merged.size === 0) return noData(`no request series has two samples in the last ${window}s`);
+    if (merged.size === 0) return noData(`no ${metric} series has two samples in the last ${window}s`);
     return measured([...merged.values()]);
   }
 }

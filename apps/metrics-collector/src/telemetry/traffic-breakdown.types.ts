@@ -1,24 +1,30 @@
-import type { LabelMatcher, Measurement } from '@heliomesh/metrics';
+import { DURATION, REQUESTS_TOTAL, type LabelMatcher, type Measurement } from '@heliomesh/metrics';
 
-/** One group of `sum by (...)`: the grouping labels and the requests in the window. */
+/** The counters a breakdown sums: requests, or the latency histogram's buckets (with `le`). */
+export const BREAKDOWN_METRICS = [REQUESTS_TOTAL, `${DURATION}_bucket`] as const;
+export type BreakdownMetric = (typeof BREAKDOWN_METRICS)[number];
+export const [REQUESTS, LATENCY_BUCKETS] = BREAKDOWN_METRICS;
+
+/** One group of `sum by (...)`: the grouping labels and the increase over the window. */
 export interface CountRow {
   labels: Readonly<Record<string, string>>;
   count: number;
 }
 
 /**
- * Request counts grouped by any labels: what health needs (response codes per service, version
- * and edge) and the `MetricsProvider` interface does not expose. Each metrics backend answers it
- * the way it answers everything else, so health follows the provider the collector runs.
+ * Istio counters grouped by any labels: what health (response codes per service, version and
+ * edge) and edge latency need and the `MetricsProvider` interface does not expose. Each metrics
+ * backend answers it the way it answers everything else, so these follow the collector's provider.
  */
 export interface TrafficBreakdown {
   readonly name: string;
   /**
-   * `sum(increase(istio_requests_total{A1}[Ws])) by (BY) or sum(increase(...{A2}...)) by (BY) ...`.
+   * `sum(increase(METRIC{A1}[Ws])) by (BY) or sum(increase(METRIC{A2}[Ws])) by (BY) ...`.
    * Every label an alternative matches on must be in `by`, so a group belongs to one alternative.
    * No series with two samples in the window is `no-data`.
    */
-  requestsBy(
+  increaseBy(
+    metric: BreakdownMetric,
     alternatives: ReadonlyArray<readonly LabelMatcher[]>,
     by: readonly string[],
     windowSeconds: number,
@@ -52,3 +58,14 @@ export function groupKey(labels: Readonly<Record<string, string>>, by: readonly 
   for (const name of by) key += (labels[name] ?? '') + '\u0000';
   return key;
 }
+
+/** The labels edge latency groups buckets by: both reporters, each edge's callers and versions. */
+export const EDGE_LATENCY_LABELS = [
+  'reporter',
+  'source_workload_namespace',
+  'source_workload',
+  'destination_service_namespace',
+  'destination_service_name',
+  'destination_version',
+  'le',
+] as const;

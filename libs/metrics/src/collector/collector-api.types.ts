@@ -75,6 +75,12 @@ export interface TopologyEdge {
   /** Share (0-1) received over mutual TLS; `null` when unknown. */
   mtlsShare: number | null;
   responseFlags: Record<string, number>;
+  /**
+   * Latency quantiles in ms (Prometheus' histogram_quantile), from the reporter the rates come
+   * from (caller -> service: the client's, which includes retries; service -> version: the
+   * server's); `null` where the histogram saw no requests.
+   */
+  latencyMs: { p50: number | null; p90: number | null; p99: number | null };
   health: HealthStatus;
 }
 
