@@ -164,7 +164,7 @@ export async function startRollout(
 export function waitForRollout(
   client: ApiClient,
   id: string,
-  predicate: (view: { phase: string; canaryWeight: number; [key: string]: unknown }) => boolean,
+  predicate: (view: { phase: string; canaryWeight: number; [key: string]: any }) => boolean,
   timeoutMs = 60_000,
 ): Promise<{ phase: string; canaryWeight: number; [key: string]: any }> {
   return eventually(
