@@ -9,7 +9,11 @@ import { startPolicyApi } from './policy-api.bootstrap.js';
  * the checked-in contract a test compares against. Runs the service on a spare port briefly.
  */
 const target = process.argv[2] ?? new URL('../openapi.json', import.meta.url).pathname;
-const config = loadConfig(policyApiEnv, { ...process.env, LOG_LEVEL: 'silent', DB_MIGRATE_ON_START: 'false' });
+const config = loadConfig(policyApiEnv, {
+  ...process.env,
+  LOG_LEVEL: 'silent',
+  DB_MIGRATE_ON_START: 'false',
+});
 const service = await startPolicyApi({ ...config, POLICY_API_PORT: 0 });
 try {
   const document: unknown = await (await fetch(`${service.url}/openapi.json`)).json();

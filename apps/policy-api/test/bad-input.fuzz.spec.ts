@@ -182,34 +182,26 @@ function badRequests(): fc.Arbitrary<BadRequest> {
     id.map((i) => ({ method: 'DELETE', path: `/v1/policies/${i}` })),
     id.map((i) => ({ method: 'GET', path: `/v1/services/${i}/config` })),
     id.map((i) => ({ method: 'DELETE', path: `/v1/tokens/${i}` })),
-    fc
-      .record({ limit: nasty, cursor: nasty })
-      .map((q) => ({
-        method: 'GET',
-        path: `/v1/policies?limit=${encodeURIComponent(q.limit)}&cursor=${encodeURIComponent(q.cursor)}&kind=x`,
-      })),
-    fc
-      .record({ since: nasty, limit: nasty })
-      .map((q) => ({
-        method: 'GET',
-        path: `/v1/audit?since=${encodeURIComponent(q.since)}&limit=${encodeURIComponent(q.limit)}&bogus=1`,
-      })),
-    fc
-      .oneof(nasty, fc.string())
-      .map((y) => ({
-        method: 'POST',
-        path: '/v1/apply?prune=maybe',
-        body: y,
-        contentType: 'application/yaml',
-      })),
-    fc
-      .oneof(nasty, fc.string())
-      .map((y) => ({
-        method: 'POST',
-        path: '/v1/apply',
-        body: `apiVersion: heliomesh.io/v1alpha1\nkind: Timeout\nmetadata: {name: ${y}}\nspec: [${y}]`,
-        contentType: 'application/yaml',
-      })),
+    fc.record({ limit: nasty, cursor: nasty }).map((q) => ({
+      method: 'GET',
+      path: `/v1/policies?limit=${encodeURIComponent(q.limit)}&cursor=${encodeURIComponent(q.cursor)}&kind=x`,
+    })),
+    fc.record({ since: nasty, limit: nasty }).map((q) => ({
+      method: 'GET',
+      path: `/v1/audit?since=${encodeURIComponent(q.since)}&limit=${encodeURIComponent(q.limit)}&bogus=1`,
+    })),
+    fc.oneof(nasty, fc.string()).map((y) => ({
+      method: 'POST',
+      path: '/v1/apply?prune=maybe',
+      body: y,
+      contentType: 'application/yaml',
+    })),
+    fc.oneof(nasty, fc.string()).map((y) => ({
+      method: 'POST',
+      path: '/v1/apply',
+      body: `apiVersion: heliomesh.io/v1alpha1\nkind: Timeout\nmetadata: {name: ${y}}\nspec: [${y}]`,
+      contentType: 'application/yaml',
+    })),
     anyJson.map((b) => ({ method: 'POST', path: '/v1/tenants', body: json(b) })),
     anyJson.map((b) => ({ method: 'POST', path: '/v1/tokens', body: json(b) })),
     anyJson.map((b) => ({ method: 'POST', path: '/v1/clusters', body: json(b) })),

@@ -4,6 +4,7 @@ import type { RunningService } from '@heliomesh/observability';
 import {
   ApiClient,
   createTestDatabase,
+  eventually,
   DEMO_TOPOLOGY,
   deployTopology,
   freePort,
@@ -51,17 +52,21 @@ export async function startPlatform(
     ...loadConfig(policyApiEnv, { ...env, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'silent' }),
     POLICY_API_PORT: 0,
   });
+  const workerPort = await freePort();
   const worker = spawnNode('apps/rollout-worker/dist/main.js', {
     ...env,
-    WORKER_PORT: String(await freePort()),
+    WORKER_PORT: String(workerPort),
     OUTBOX_POLL_MS: '200',
     DISCOVERY_INTERVAL_MS: '3600000',
     ...opts.workerEnv,
   });
   const admin = new ApiClient(api.url, adminToken);
-  // The admin token is registered once the database is reachable.
-  for (let i = 0; i < 100 && (await admin.get('/v1/tenants')).status !== 200; i++)
-    await new Promise((r) => setTimeout(r, 100));
+  // The admin token is registered once the database is reachable; the worker relays once it is ready.
+  await eventually(async () => (await admin.get('/v1/tenants')).status === 200, 30_000);
+  await eventually(
+    async () => (await fetch(`http://127.0.0.1:${workerPort}/readyz`).catch(() => undefined))?.ok,
+    30_000,
+  );
   const kc = new KubeConfig();
   kc.loadFromString(sandbox.kubeconfig);
   return {

@@ -120,7 +120,9 @@ describe('a policy write reaches the cluster', () => {
     expect(dry.body.diff).toMatch(/^-\s+weight: 90$/m);
     expect(dry.body.diff).toMatch(/^\+\s+weight: 50$/m);
     // Only what changes shows up: no reordered keys, no unchanged objects.
-    const changed = (dry.body.diff as string).split('\n').filter((l) => /^[-+]/.test(l) && !/^(---|\+\+\+) /.test(l));
+    const changed = (dry.body.diff as string)
+      .split('\n')
+      .filter((l) => /^[-+]/.test(l) && !/^(---|\+\+\+) /.test(l));
     expect(changed.every((l) => /weight|sources/.test(l))).toBe(true);
     expect((await t.viewer.get(`/v1/policies/${policyId}`)).body.revision).toBe(1);
     expect((await t.viewer.get('/v1/audit')).body.items[0].id).toBe(before.body.items[0].id);

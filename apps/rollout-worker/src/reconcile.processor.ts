@@ -26,8 +26,19 @@ export class ReconcileProcessor extends WorkerHost implements OnModuleInit {
 
   async process(job: Job<ReconcileJobData>): Promise<ReconcileOutcome> {
     return this.metrics.timeJob(QUEUE_NAMES.reconcile, async () => {
+      const started = performance.now();
       const outcome = await this.reconciler.reconcile(job.data);
-      this.logger.info({ jobId: job.id, ...job.data, ...outcome }, 'reconciled');
+      const waitedMs = Date.now() - job.timestamp;
+      this.logger.info(
+        {
+          jobId: job.id,
+          ...job.data,
+          ...outcome,
+          durationMs: Math.round(performance.now() - started),
+          queuedMs: waitedMs,
+        },
+        'reconciled',
+      );
       return outcome;
     });
   }

@@ -4,6 +4,7 @@ import {
   Inject,
   Injectable,
   Module,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -13,6 +14,7 @@ import type { ClusterTargets } from './clusters/cluster-target.types.js';
 import { ClustersService } from './clusters/clusters.service.js';
 import { NamespaceClaimsService } from './clusters/namespace-claims.service.js';
 import { SecretBox } from './common/secret-box.util.js';
+import { warmUpCompiler } from './desired-state/compiler-warm-up.util.js';
 import { GitOpsService } from './gitops/gitops.service.js';
 import { PoliciesService } from './policies/policies.service.js';
 import { ServiceSyncService } from './services/service-sync.service.js';
@@ -39,6 +41,14 @@ export interface CoreModuleOptions {
   clusterTargets: () => ClusterTargets;
   /** Most rollouts one tenant may run at once; default 50. */
   rolloutTenantLimit?: number;
+}
+
+/** Pays the compiler's first-use cost at boot, not on the first request (see warmUpCompiler). */
+@Injectable()
+class CompilerWarmUp implements OnApplicationBootstrap {
+  onApplicationBootstrap(): void {
+    warmUpCompiler();
+  }
 }
 
 @Injectable()
@@ -107,6 +117,7 @@ export class CoreModule {
           inject: [DataSource, SecretBox, ROLLOUT_EVENT_PUBLISHER],
         },
         ClusterTargetsCloser,
+        CompilerWarmUp,
       ],
       exports: [
         SecretBox,

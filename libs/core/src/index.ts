@@ -147,3 +147,4 @@ export {
   WEBHOOK_SIGNATURE_HEADER,
 } from './rollouts/webhook-signature.util.js';
 export { loadRolloutEvents, type RolloutEventsQuery } from './loaders/rollout-relations.loader.js';
+export { warmUpCompiler } from './desired-state/compiler-warm-up.util.js';

@@ -20,10 +20,11 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
     migrationsTableName: 'schema_migrations',
     namingStrategy: new SnakeNamingStrategy(),
     applicationName: opts.applicationName ?? 'heliomesh',
-    poolSize: opts.poolSize ?? 10,
+    poolSize: opts.poolSize ?? 20,
     logging: false,
     extra: {
-      connectionTimeoutMillis: opts.connectTimeoutMs ?? 3_000,
+      // Under a burst, waiting a little for a pooled connection beats failing the request.
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
       // A statement that hangs must not pin a pool slot forever.
       statement_timeout: 30_000,
       idle_in_transaction_session_timeout: 60_000,

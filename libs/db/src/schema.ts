@@ -8,6 +8,7 @@ import { RolloutEntity, RolloutEventEntity } from './entities/rollout.entity.js'
 import { ServiceEntity, ServiceVersionEntity } from './entities/service.entity.js';
 import { TenantEntity } from './entities/tenant.entity.js';
 import { InitialSchema1764180000000 } from './migrations/1764180000000-initial-schema.migration.js';
+import { PolicyTouchedServices1764205000000 } from './migrations/1764205000000-policy-touched-services.migration.js';
 import { TenancyAndPolicies1764190000000 } from './migrations/1764190000000-tenancy-and-policies.migration.js';
 import { MetricRollups1764200000000 } from './migrations/1764200000000-metric-rollups.migration.js';
 import { Rollouts1764210000000 } from './migrations/1764210000000-rollouts.migration.js';
@@ -33,5 +34,6 @@ export const MIGRATIONS = [
   InitialSchema1764180000000,
   TenancyAndPolicies1764190000000,
   MetricRollups1764200000000,
+  PolicyTouchedServices1764205000000,
   Rollouts1764210000000,
 ];

@@ -12,6 +12,11 @@ describe('bench utilities', () => {
   });
 
   it('aligns table columns', () => {
-    expect(formatTable([{ name: 'a', ms: 1.234 }, { name: 'long', ms: 10 }]).split('\n')).toEqual(['name  ms  ', '----  ----', 'a     1.23', 'long  10  ']);
+    expect(
+      formatTable([
+        { name: 'a', ms: 1.234 },
+        { name: 'long', ms: 10 },
+      ]).split('\n'),
+    ).toEqual(['name  ms  ', '----  ----', 'a     1.23', 'long  10  ']);
   });
 });

@@ -32,8 +32,13 @@ export async function measure(runs: number, fn: () => unknown): Promise<Measurem
 export function formatTable(rows: Array<Record<string, string | number>>): string {
   if (rows.length === 0) return '';
   const headers = Object.keys(rows[0]!);
-  const cell = (v: string | number) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v);
+  const cell = (v: string | number) =>
+    typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v;
   const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => cell(r[h] ?? '').length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ');
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(headers.map((h) => cell(r[h] ?? ''))))].join('\n');
+  return [
+    line(headers),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(headers.map((h) => cell(r[h] ?? '')))),
+  ].join('\n');
 }

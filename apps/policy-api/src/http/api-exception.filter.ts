@@ -60,6 +60,29 @@ const PG_INPUT_ERRORS: Record<string, { status: number; code: string; message: s
 };
 
 /**
+ * Failures of a dependency (database pool exhausted or Postgres unreachable) are 503s the
+ * client may retry, not 500s: nothing is wrong with the request.
+ */
+function dependencyUnavailable(exception: unknown): { code: string; message: string } | undefined {
+  const message = exception instanceof Error ? exception.message : '';
+  const code = (exception as { code?: unknown } | null)?.code;
+  if (/timeout exceeded when trying to connect|Connection terminated/i.test(message))
+    return { code: 'SERVICE_BUSY', message: 'The service is busy; retry in a moment.' };
+  if (
+    code === 'ECONNREFUSED' ||
+    code === '57P01' ||
+    code === '57P03' ||
+    /DataSource is not initialized|Connection terminated/.test(message)
+  ) {
+    return {
+      code: 'DATABASE_UNAVAILABLE',
+      message: 'The database is not reachable right now; retry in a moment (GET /readyz shows what is down).',
+    };
+  }
+  return undefined;
+}
+
+/**
  * Every error leaves as `{ error: { code, message, path, details?, requestId } }`. Known client
  * mistakes get their 4xx; anything else is logged with its stack and answered with a 500 that
  * carries the request id, so an operator can find it.
@@ -75,6 +98,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const { status, body } = this.toResponse(exception, String(request.id));
     if (status >= 500)
       this.logger.error({ err: exception, requestId: request.id, url: request.url }, 'request failed');
+    if (status === 503) void reply.header('retry-after', '1');
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
@@ -102,6 +126,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof SyntaxError && /JSON/.test(exception.message))
       return make(400, 'JSON_MALFORMED', `The body is not valid JSON: ${exception.message}`);
+    const unavailable = dependencyUnavailable(exception);
+    if (unavailable) return make(503, unavailable.code, unavailable.message);
     // Fastify's parser errors reach us wrapped by Nest, with only a status and Fastify's message.
     const status =
       exception instanceof HttpException

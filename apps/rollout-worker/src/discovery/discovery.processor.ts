@@ -4,11 +4,13 @@ import type { Job, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ServiceSyncService, type SyncReport } from '@heliomesh/core';
 import { LOGGER, type Logger, ServiceMetrics } from '@heliomesh/observability';
-import { QUEUE_NAMES, WORKER_TIMING } from '@heliomesh/queue';
+import { enqueueReconcile, QUEUE_NAMES, WORKER_TIMING } from '@heliomesh/queue';
 import { errorMessage } from '@heliomesh/util';
 import { WORKER_CONFIG, type WorkerConfig } from '../config.js';
 
 const SCHEDULER_ID = 'discovery-every-interval';
+/** Like a controller's resync period: re-reconcile (and fully prune) every governed service now and then. */
+const RESYNC_EVERY_MS = 10 * 60_000;
 
 /**
  * Rediscovers every tenant's services on a schedule. A BullMQ job scheduler makes exactly one
@@ -19,12 +21,30 @@ export class DiscoveryProcessor extends WorkerHost implements OnApplicationBoots
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
     @InjectQueue(QUEUE_NAMES.discovery) private readonly queue: Queue,
+    @InjectQueue(QUEUE_NAMES.reconcile) private readonly reconcileQueue: Queue,
     private readonly db: DataSource,
     private readonly sync: ServiceSyncService,
     private readonly metrics: ServiceMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     super();
+  }
+
+  private lastResync = Date.now();
+
+  /** Queues a reconcile for every service with policies or applied objects; dedup keeps bursts cheap. */
+  private async resync(): Promise<number> {
+    this.lastResync = Date.now();
+    const rows: Array<{ tenant_id: string; id: string }> = await this.db.query(
+      `SELECT DISTINCT s.tenant_id, s.id FROM services s WHERE EXISTS (SELECT 1 FROM policies p WHERE s.id = ANY(p.touched_service_ids)) OR EXISTS (SELECT 1 FROM applied_objects a WHERE a.service_id = s.id)`,
+    );
+    for (const r of rows)
+      await enqueueReconcile(this.reconcileQueue, {
+        tenantId: r.tenant_id,
+        serviceId: r.id,
+        reason: 'resync',
+      });
+    return rows.length;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -47,7 +67,7 @@ export class DiscoveryProcessor extends WorkerHost implements OnApplicationBoots
     this.worker.on('error', () => undefined);
   }
 
-  async process(_job: Job): Promise<{ tenants: number; changed: number }> {
+  async process(_job: Job): Promise<{ tenants: number; changed: number; resynced: number }> {
     return this.metrics.timeJob(QUEUE_NAMES.discovery, async () => {
       const tenants: Array<{ tenant_id: string }> = await this.db.query(
         `SELECT DISTINCT tenant_id FROM namespace_claims`,
@@ -64,7 +84,8 @@ export class DiscoveryProcessor extends WorkerHost implements OnApplicationBoots
           );
         }
       }
-      return { tenants: tenants.length, changed };
+      const resynced = Date.now() - this.lastResync >= RESYNC_EVERY_MS ? await this.resync() : 0;
+      return { tenants: tenants.length, changed, resynced };
     });
   }
 }

@@ -8,7 +8,8 @@ import { LOGGER, type Logger } from '@heliomesh/observability';
 import { enqueueReconcile, QUEUE_NAMES } from '@heliomesh/queue';
 import { errorMessage } from '@heliomesh/util';
 
-const REFRESH_MS = 30_000;
+// Cheap (one query); short so a newly registered cluster is watched, and its client warm, within seconds.
+const REFRESH_MS = 5_000;
 
 /**
  * Watches every registered cluster for edits and deletions of our objects and queues a

@@ -37,6 +37,9 @@ function sourceOf(record: ClusterRecord): ClusterSource {
   }
 }
 
+/** How stale the view of foreign objects may be; a periodic resync catches a later one. */
+const FOREIGN_TTL_MS = 5_000;
+
 const ref = (r: { apiVersion: string; kind: string; namespace?: string; name: string }): ObjectRef => ({
   apiVersion: r.apiVersion,
   kind: r.kind,
@@ -50,13 +53,23 @@ const ref = (r: { apiVersion: string; kind: string; namespace?: string; name: st
  */
 export class KubeClusterTargets implements ClusterTargets {
   private readonly registry = new ClusterRegistry();
-  private readonly applier = new Applier(this.registry);
+  private readonly drift = new DriftWatcher(this.registry);
+  // While the drift watcher runs for a cluster, its informer cache answers the Applier's reads.
+  private readonly applier = new Applier(this.registry, { cache: this.drift });
   private readonly pruner = new Pruner(this.registry);
   private readonly discovery = new ServiceDiscovery(this.registry);
-  private readonly drift = new DriftWatcher(this.registry);
+  private readonly foreignCache = new Map<string, { at: number; objects: Promise<ForeignObject[]> }>();
+
+  constructor(
+    private readonly limits: { clusterQps: number; clusterBurst: number } = {
+      clusterQps: 50,
+      clusterBurst: 100,
+    },
+  ) {}
 
   target(record: ClusterRecord): ClusterTarget {
-    if (!this.registry.has(record.id)) this.registry.register(record.id, sourceOf(record));
+    if (!this.registry.has(record.id))
+      this.registry.register(record.id, sourceOf(record), { rateLimit: this.rateLimit(record) });
     const id = record.id;
     return {
       testConnection: () => this.testConnection(id),
@@ -73,6 +86,16 @@ export class KubeClusterTargets implements ClusterTargets {
       foreignObjects: (namespace) => this.foreign(id, namespace),
       watchDrift: (onDrift) => this.watchDrift(id, onDrift),
     };
+  }
+
+  /**
+   * A real API server is shared with everyone else's controllers, so each cluster gets a
+   * client-side budget; the sandbox serves only us and gets a generous one.
+   */
+  private rateLimit(record: ClusterRecord): { qps: number; burst: number } {
+    return record.connection === 'sandbox'
+      ? { qps: 2_000, burst: 4_000 }
+      : { qps: this.limits.clusterQps, burst: this.limits.clusterBurst };
   }
 
   forget(clusterId: string): void {
@@ -129,8 +152,21 @@ export class KubeClusterTargets implements ClusterTargets {
     return out;
   }
 
-  /** Istio objects in the namespace without our managed-by label: they may claim our hosts. */
-  private async foreign(id: string, namespace: string): Promise<ForeignObject[]> {
+  /**
+   * Istio objects in the namespace without our managed-by label: they may claim our hosts. Read
+   * at most every FOREIGN_TTL_MS per namespace, so a burst of reconciles costs one list.
+   */
+  private foreign(id: string, namespace: string): Promise<ForeignObject[]> {
+    const key = `${id}/${namespace}`;
+    const hit = this.foreignCache.get(key);
+    if (hit && Date.now() - hit.at < FOREIGN_TTL_MS) return hit.objects;
+    const objects = this.listForeign(id, namespace);
+    this.foreignCache.set(key, { at: Date.now(), objects });
+    objects.catch(() => this.foreignCache.delete(key));
+    return objects;
+  }
+
+  private async listForeign(id: string, namespace: string): Promise<ForeignObject[]> {
     const cluster = this.registry.get(id);
     const out: ForeignObject[] = [];
     for (const kind of GENERATED_KINDS.filter(

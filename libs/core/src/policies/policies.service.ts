@@ -8,7 +8,12 @@ import { assertId, badRequest, invalid, notFound } from '../common/errors.util.j
 import { decodeCursor, type Page, pageSize, toPage } from '../common/pagination.util.js';
 import type { RequestContext, TenantRequestContext } from '../common/request-context.types.js';
 import { tenantScope } from '../tenancy/tenant-scope.util.js';
-import { type ChangeOutcome, type DryRunResult, PolicyChangeService } from './policy-change.service.js';
+import {
+  type Change,
+  type ChangeOutcome,
+  type DryRunResult,
+  PolicyChangeService,
+} from './policy-change.service.js';
 import { type PolicyRevisionView, type PolicyView, toPolicyView, toRevisionView } from './policy.dto.js';
 import { resolveCluster } from './policy-targets.util.js';
 
@@ -40,14 +45,13 @@ export class PoliciesService {
   ): Promise<PolicyWriteResult | DryRunResult> {
     const ctx = this.writer(rawCtx);
     const body = parseBody(input);
-    const cluster = await inTenantTx(this.db, ctx.tenantId, (m) =>
-      resolveCluster(m, body.target.namespace, body.target.cluster),
-    );
-    const exists = await inTenantTx(this.db, ctx.tenantId, (m) =>
-      m
+    const { cluster, exists } = await inTenantTx(this.db, ctx.tenantId, async (m) => {
+      const found = await resolveCluster(m, body.target.namespace, body.target.cluster);
+      const taken = await m
         .getRepository(PolicyEntity)
-        .existsBy({ clusterId: cluster.id, namespace: body.target.namespace, name: body.name }),
-    );
+        .existsBy({ clusterId: found.id, namespace: body.target.namespace, name: body.name });
+      return { cluster: found, exists: taken };
+    });
     if (exists)
       throw new HeliomeshError({
         code: 'POLICY_EXISTS',
@@ -69,27 +73,28 @@ export class PoliciesService {
   ): Promise<PolicyWriteResult | DryRunResult> {
     const ctx = this.writer(rawCtx);
     const body = parseBody(input);
-    const existing = await this.load(ctx, id);
-    checkRevision(existing, opts.expectedRevision, true);
-    if (body.kind !== existing.kind)
-      throw invalid(
-        'IMMUTABLE_FIELD',
-        `The kind of a policy cannot change (it is ${existing.kind}); create a new policy instead.`,
-        ['kind'],
-      );
-    if (body.name !== existing.name)
-      throw invalid(
-        'IMMUTABLE_FIELD',
-        `The name of a policy cannot change (it is "${existing.name}"); create a new policy instead.`,
-        ['name'],
-      );
-    const cluster = await inTenantTx(this.db, ctx.tenantId, (m) =>
-      resolveCluster(m, body.target.namespace, body.target.cluster),
-    );
-    return this.finish(
-      await this.changes.run(ctx, [{ type: 'update', body, cluster, existing }], opts.dryRun ?? false),
-      cluster.name,
-    );
+    const plan = async (m: EntityManager): Promise<Change[]> => {
+      const existing = await this.find(m, id);
+      checkRevision(existing, opts.expectedRevision, true);
+      if (body.kind !== existing.kind)
+        throw invalid(
+          'IMMUTABLE_FIELD',
+          `The kind of a policy cannot change (it is ${existing.kind}); create a new policy instead.`,
+          ['kind'],
+        );
+      if (body.name !== existing.name)
+        throw invalid(
+          'IMMUTABLE_FIELD',
+          `The name of a policy cannot change (it is "${existing.name}"); create a new policy instead.`,
+          ['name'],
+        );
+      const cluster = await resolveCluster(m, body.target.namespace, body.target.cluster);
+      clusterName = cluster.name;
+      return [{ type: 'update', body, cluster, existing }];
+    };
+    let clusterName = '';
+    const result = await this.changes.run(ctx, plan, opts.dryRun ?? false);
+    return this.finish(result, clusterName);
   }
 
   async delete(
@@ -165,11 +170,13 @@ export class PoliciesService {
     return tenantScope(ctx);
   }
 
-  private async load(ctx: TenantRequestContext, id: string): Promise<PolicyEntity> {
+  private load(ctx: TenantRequestContext, id: string): Promise<PolicyEntity> {
+    return inTenantTx(this.db, ctx.tenantId, (m) => this.find(m, id));
+  }
+
+  private async find(m: EntityManager, id: string): Promise<PolicyEntity> {
     assertId('policy', id);
-    const policy = await inTenantTx(this.db, ctx.tenantId, (m) =>
-      m.getRepository(PolicyEntity).findOneBy({ id }),
-    );
+    const policy = await m.getRepository(PolicyEntity).findOneBy({ id });
     if (!policy) throw notFound('policy', id);
     return policy;
   }

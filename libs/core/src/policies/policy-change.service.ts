@@ -61,14 +61,33 @@ class DryRunRollback extends Error {
   }
 }
 
-/** Serialises policy writes of one tenant in one cluster, so two writes cannot both pass validation and then conflict. */
-const WRITE_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtextextended('heliomesh.policies:' || $1 || ':' || $2, 0))`;
+/**
+ * Locking, in two levels. A policy write holds the tenant-and-cluster lock *shared* and an
+ * exclusive lock on each service it touches: writes to different services run in parallel, and
+ * two writes that could conflict (they touch a common service) are serialised, so they cannot
+ * both pass validation. A rollout start holds the tenant-and-cluster lock exclusively, so it and
+ * a weight write never pass their checks together.
+ */
+const CLUSTER_KEY = `hashtextextended('heliomesh.policies:' || $1::text || ':' || $2::text, 0)`;
 
-/** Rollouts take the same lock: a rollout starting and a weight write cannot both pass their checks. */
 export async function lockRouteWrites(m: EntityManager, tenantId: string, clusterId: string): Promise<void> {
-  await m.query(WRITE_LOCK_SQL, [tenantId, clusterId]);
+  await m.query(`SELECT pg_advisory_xact_lock(${CLUSTER_KEY})`, [tenantId, clusterId]);
 }
 
+async function lockServices(
+  m: EntityManager,
+  tenantId: string,
+  clusterId: string,
+  services: ServiceName[],
+): Promise<void> {
+  // One round trip: the shared cluster lock, then the service locks in id order (no deadlocks).
+  await m.query(
+    `SELECT pg_advisory_xact_lock_shared(${CLUSTER_KEY}),
+            (SELECT count(pg_advisory_xact_lock(hashtextextended('heliomesh.service:' || s.id, 0)))
+               FROM (SELECT id FROM services WHERE cluster_id = $2::uuid AND (namespace, name) IN (SELECT * FROM unnest($3::text[], $4::text[])) ORDER BY id) s)`,
+    [tenantId, clusterId, services.map((x) => x.namespace), services.map((x) => x.name)],
+  );
+}
 /**
  * Policy changes as one transaction: each is validated against the whole desired state (with
  * the changes before it applied), then its row, revision, audit event and one outbox message per
@@ -92,13 +111,18 @@ export class PolicyChangeService {
     return outcomes;
   }
 
+  /**
+   * `plan` may be the changes, or a function that works them out inside the transaction (reading
+   * the current policy and resolving its cluster there saves the round trips of separate ones).
+   */
   async run(
     ctx: TenantRequestContext,
-    changes: Change[],
+    plan: Change[] | ((m: EntityManager) => Promise<Change[]>),
     dryRun: boolean,
   ): Promise<ChangeOutcome[] | DryRunResult> {
     try {
       return await inTenantTx(this.db, ctx.tenantId, async (m) => {
+        const changes = typeof plan === 'function' ? await plan(m) : plan;
         const states = await this.lockAndLoad(m, ctx, changes);
         const outcomes: ChangeOutcome[] = [];
         for (const change of changes)
@@ -138,9 +162,12 @@ export class PolicyChangeService {
     );
     const states = new Map<string, DesiredState>();
     for (const cluster of clusters) {
-      await lockRouteWrites(m, ctx.tenantId, cluster.id);
+      // Only the services these changes touch, and only the policies on them: the cost and the
+      // contention stay flat as the tenant grows.
+      const touching = dedupe(changes.filter((c) => c.cluster.id === cluster.id).flatMap(touched));
+      await lockServices(m, ctx.tenantId, cluster.id, touching);
       const rollouts = await this.rollouts.routesFor(m, ctx.tenantId, cluster.id);
-      states.set(cluster.id, await this.desired.load(m, ctx.tenantId, cluster, { rollouts }));
+      states.set(cluster.id, await this.desired.load(m, ctx.tenantId, cluster, { rollouts, touching }));
     }
     for (const change of changes) if (change.type !== 'create') await assertUnchanged(m, change.existing);
     return states;
@@ -242,6 +269,9 @@ export class PolicyChangeService {
       target: body.target as JsonObject,
       spec: body.spec as JsonObject,
       revision,
+      touchedServiceIds: touchedServices(body.target as JsonObject, body.spec as JsonObject)
+        .map((t) => state.services.get(serviceKey(t.namespace, t.name))?.id)
+        .filter((x): x is string => x !== undefined),
       status: 'Pending' as const,
       statusReason: null,
       statusUpdatedAt: new Date(),

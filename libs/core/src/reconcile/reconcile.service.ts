@@ -65,7 +65,11 @@ export class ReconcileService {
         m,
         job.tenantId,
         { id: record.id, name: record.name },
-        { rollouts, foreignObjects: foreign },
+        {
+          rollouts,
+          foreignObjects: foreign,
+          touching: [{ namespace: service.namespace, name: service.name }],
+        },
       );
       return {
         state: loaded,
@@ -91,7 +95,9 @@ export class ReconcileService {
           status: 502,
           message: `${report.failed.length} object(s) could not be applied; first: ${report.failed[0]!.kind} ${report.failed[0]!.namespace}/${report.failed[0]!.name}: ${report.failed[0]!.message}`,
         });
-      pruned = await target.prune({ tenant: tenantName, service: service.name }, objects.map(refOf));
+      pruned = (await this.mustPrune(job, service.id, objects))
+        ? await target.prune({ tenant: tenantName, service: service.name }, objects.map(refOf))
+        : [];
     } catch (err) {
       await this.clusterFailed(job, result, errorMessage(err));
       throw err;
@@ -105,6 +111,28 @@ export class ReconcileService {
       unchanged: count('unchanged'),
       pruned: pruned.length,
     };
+  }
+
+  /**
+   * Listing the cluster to prune costs a request per kind, so it is skipped when the inventory
+   * shows nothing we applied before has become undesired. Drift repairs and periodic resyncs
+   * always prune, which catches anything the inventory missed (e.g. a crash between an apply and
+   * its record).
+   */
+  private async mustPrune(
+    job: ReconcileJobData,
+    serviceId: string,
+    desired: IstioObject[],
+  ): Promise<boolean> {
+    if (job.reason === 'drift' || job.reason === 'resync') return true;
+    const previous: Array<{ kind: string; namespace: string; name: string }> = await inTenantTx(
+      this.db,
+      job.tenantId,
+      (m) => m.query(`SELECT kind, namespace, name FROM applied_objects WHERE service_id = $1`, [serviceId]),
+    );
+    if (previous.length === 0) return desired.length === 0;
+    const keep = new Set(desired.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
+    return previous.some((p) => !keep.has(`${p.kind}/${p.namespace}/${p.name}`));
   }
 
   private async record(

@@ -151,7 +151,16 @@ export class ServiceSyncService {
       report.removed.push(key);
       changed.push(row.id);
     }
-    for (const serviceId of changed)
+    // Only services Heliomesh governs (policies on them, or objects applied for them) need a
+    // reconcile; a newly discovered service has neither.
+    const governed: Array<{ id: string }> = changed.length
+      ? await m.query(
+          `SELECT s.id FROM services s WHERE s.id = ANY($1::uuid[])
+             AND (EXISTS (SELECT 1 FROM policies p WHERE s.id = ANY(p.touched_service_ids)) OR EXISTS (SELECT 1 FROM applied_objects a WHERE a.service_id = s.id))`,
+          [changed],
+        )
+      : [];
+    for (const { id: serviceId } of governed)
       await this.outbox.add(m, {
         tenantId,
         topic: 'reconcile',

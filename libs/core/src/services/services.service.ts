@@ -128,7 +128,9 @@ export class ServicesService {
     return inTenantTx(this.db, ctx.tenantId, async (m) => {
       const service = await this.find(m, id);
       const [cluster] = await m.query(`SELECT id, name FROM clusters WHERE id = $1`, [service.clusterId]);
-      const state = await this.desired.load(m, ctx.tenantId, cluster);
+      const state = await this.desired.load(m, ctx.tenantId, cluster, {
+        touching: [{ namespace: service.namespace, name: service.name }],
+      });
       return { result: compileHost(state.snapshot, { namespace: service.namespace, service: service.name }) };
     });
   }

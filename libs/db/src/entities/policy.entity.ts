@@ -50,6 +50,10 @@ export class PolicyEntity {
   @Column({ type: 'integer' })
   revision!: number;
 
+  /** The services this policy writes configuration on: its target and any full-link hops. */
+  @Column({ type: 'uuid', array: true })
+  touchedServiceIds!: string[];
+
   @Column({ type: 'text' })
   status!: PolicyStatus;
 
