@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 /** Environment variable names a config schema file declares (`NAME: env.something(...)`). */
 export function declaredVariables(source: string): string[] {
-  return [...source.matchAll(/^\s+([A-Z][A-Z0-9_]+):\s*env\./gm)].map((m) => m[1]!);
+  return [...source.matchAll(/^\s+([A-Z][A-Z0-9_]+):\s*(?:env\.|z\.)/gm)].map((m) => m[1]!);
 }
 
 /** Every service's variables: the common ones plus each app's own, read from the code. */

@@ -148,6 +148,19 @@ describe('Istio standard metrics (istio-semantics §5)', () => {
     });
   });
 
+  it('sums the replicas of a workload into one series, as Prometheus sees them', () => {
+    const metrics = new IstioMetrics();
+    const svc = metrics.service('reviews.shop.svc.cluster.local', 'reviews', 'shop');
+    const caller = metrics.peer(pod({ uid: 'pp', workload: 'productpage-v1', app: 'productpage' }), true);
+    for (const uid of ['r1', 'r2']) {
+      const replica = metrics.peer(pod({ uid }), true);
+      metrics.record(Reporter.Destination, caller, replica, svc, 200, -1, 0, SecurityPolicy.MutualTls, 5, 100, 100);
+    }
+    const totals = parsePromText(metrics.render()).filter((x) => x.name === 'istio_requests_total');
+    expect(totals).toHaveLength(1);
+    expect(totals[0]!.value).toBe(2);
+  });
+
   it('keeps counters monotonic and series stable', () => {
     const before = sumSamples(parsePromText(m.render()), 'istio_requests_total');
     m.record(Reporter.Destination, src, dst, svc, 200, -1, 0, SecurityPolicy.MutualTls, 1, 1, 1);

@@ -85,9 +85,13 @@ export class IstioMetrics {
     return (pair[slot] ??= this.internedPeer(pod, mtls));
   }
 
-  /** Identities are interned by value, so a recompiled pod keeps its series. */
+  /**
+   * Identities are interned by their label values, not by pod: the replicas of a workload report
+   * into the same series, as Envoy's stats do once Prometheus sums them (and as Prometheus would
+   * otherwise keep only one of several series with identical labels). A recompiled pod keeps its series.
+   */
   private internedPeer(pod: PodInfo, mtls: boolean): PeerIdentity {
-    const key = `${pod.uid}|${pod.workload}|${pod.app}|${pod.version}|${mtls ? 1 : 0}`;
+    const key = [pod.namespace, pod.workload, pod.app, pod.version, pod.principal, pod.canonicalService, pod.canonicalRevision, mtls ? 1 : 0].join('|');
     let peer = this.peers.get(key);
     if (!peer) {
       peer = this.internPeer(
