@@ -83,6 +83,3 @@ export type {
   DiscoveredVersion,
   DiscoveryOptions,
 } from './discovery/discovery.types.js';
-export type { ClusterTarget } from './target/cluster-target.types.js';
-export { KubeClusterTarget } from './target/kube-cluster.target.js';
-export { InMemoryClusterTarget } from './target/in-memory-cluster.target.js';
