@@ -131,9 +131,21 @@ export default tseslint.config(
     },
   },
   {
-    // Tests read loosely typed response bodies; `any` there buys clarity, not risk.
+    // Tests read loosely typed response bodies; `any` there buys clarity, not risk. They may also
+    // use the sandboxes and the test harness, whatever the project under test is (never an app).
     files: ['**/*.spec.ts', '**/test/**/*.ts', 'libs/testing/**/*.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          banTransitiveDependencies: false,
+          allow: ['^.*/vitest\\.shared(\\.js)?$'],
+          depConstraints: depConstraints.map((c) => (c.sourceTag === 'type:app' || c.sourceTag === 'type:util' || c.sourceTag === 'type:domain' ? c : { ...c, onlyDependOnLibsWithTags: [...new Set([...c.onlyDependOnLibsWithTags, 'type:tool', 'type:testing'])] })),
+        },
+      ],
+    },
   },
   prettier,
 );

@@ -1,6 +1,5 @@
 // Tests only: the sandbox API server is a dev tool (type:tool), which production code of a
 // data-access lib may not import; this file is the one place the tests reach for it.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { startKubeSim, type KubeSim, type KubeSimOptions } from '@heliomesh/kube-sim';
 import {
   ClusterRegistry,
