@@ -15,13 +15,10 @@ import { RESOLVERS } from './graphql/resolvers.js';
 import { HealthFeed } from './mesh/health-feed.service.js';
 import { RolloutProgressFeed } from './rollouts/rollout-progress.service.js';
 import { RedisChannels } from './subscriptions/redis-channels.service.js';
-import type { MeshTelemetry } from './mesh/mesh-telemetry.types.js';
 
 export interface GatewayModuleOptions {
   /** How cluster access is made; the Kubernetes implementation unless a test supplies another. */
   clusterTargets?: () => ClusterTargets;
-  /** The collector client; CollectorMetricsProvider on COLLECTOR_URL unless a test supplies another. */
-  telemetry?: () => MeshTelemetry;
 }
 
 @Module({})
@@ -45,7 +42,7 @@ export class GatewayModule {
           secretKey: config.CLUSTER_SECRET_KEY,
           clusterTargets: opts.clusterTargets ?? (() => new KubeClusterTargets()),
         }),
-        GatewaySupportModule.forRoot(config, opts.telemetry),
+        GatewaySupportModule.forRoot(config),
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           useExisting: GraphqlOptionsFactory,

@@ -8,18 +8,14 @@ export interface StartOptions extends GatewayModuleOptions {
 }
 
 export function startGateway(config: GatewayConfig, opts: StartOptions = {}): Promise<RunningService> {
-  const { clusterTargets, telemetry, ...rest } = opts;
+  const { clusterTargets, ...rest } = opts;
   return runService({
     name: 'gateway',
     host: config.HOST,
     port: config.GATEWAY_PORT,
     logLevel: config.LOG_LEVEL,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    module: (runtime) =>
-      GatewayModule.forRoot(config, runtime, {
-        ...(clusterTargets ? { clusterTargets } : {}),
-        ...(telemetry ? { telemetry } : {}),
-      }),
+    module: (runtime) => GatewayModule.forRoot(config, runtime, clusterTargets ? { clusterTargets } : {}),
     ...rest,
   });
 }

@@ -180,3 +180,37 @@ describe('fuzzing the endpoint', () => {
     expect((await admin.query('{ health { ready } }')).data.health.ready).toBe(true);
   });
 });
+
+/**
+ * Mercurius compiles a query with graphql-jit from its second run on: a repeated query must
+ * answer exactly as the first (same status, same error codes and paths, same data).
+ */
+describe('queries compiled after their first run', () => {
+  it.each<[string, () => GraphqlClient, string, Record<string, unknown> | undefined]>([
+    ['no token', () => admin.as(undefined), '{ me { actor } }', undefined],
+    ['unknown tenant', () => admin.forTenant('nobody'), '{ me { actor } }', undefined],
+    ['no tenant named', () => admin, 'query($id: ID!) { policy(id: $id) { id } }', { id: 'x' }],
+    ['a bad page size', () => admin, 'query($f: Int) { tenants(first: $f) { nodes { name } } }', { f: 0 }],
+    [
+      'a variable of the wrong type',
+      () => admin,
+      'query($f: Int) { tenants(first: $f) { nodes { name createdAt } } }',
+      { f: 'x' },
+    ],
+    [
+      'a good query',
+      () => admin,
+      '{ me { actor role platformToken tenant { name } } clusters { nodes { name } } }',
+      undefined,
+    ],
+  ])('%s', async (_name, client, query, variables) => {
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await client().query(query, variables));
+    for (const r of runs.slice(1)) {
+      expect(r.status).toBe(runs[0]!.status);
+      expect(r.data).toEqual(runs[0]!.data);
+      expect(r.errors?.map((e) => e.extensions)).toEqual(runs[0]!.errors?.map((e) => e.extensions));
+      expect(r.errors?.map((e) => e.path)).toEqual(runs[0]!.errors?.map((e) => e.path));
+    }
+  });
+});

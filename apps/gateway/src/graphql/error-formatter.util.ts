@@ -40,14 +40,18 @@ export function createErrorFormatter(logger: Logger) {
       }
     }
     // An operation that ran answers 200 even when every field failed (GraphQL over HTTP, JSON
-    // responses): the REST status is in each error's extensions. Requests that never ran do not.
-    const executed = 'data' in execution;
+    // responses): the REST status is in each error's extensions. Requests that never ran do not;
+    // that includes bad variables, which graphql-jit (compiled queries) reports as a result.
+    const executed = 'data' in execution && !(execution.data === null && formatted.every(isRequestError));
     return {
       statusCode: executed ? 200 : (status ?? 400),
       response: { data: (execution.data ?? null) as never, errors: formatted },
     };
   };
 }
+
+const REQUEST_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+const isRequestError = (e: GraphQLFormattedError) => REQUEST_CODES.has(String(e.extensions?.['code']));
 
 function originalOf(err: GraphQLError | Error): unknown {
   return err instanceof GraphQLError ? (err.originalError ?? err) : err;

@@ -41,6 +41,7 @@ export class GraphqlOptionsFactory implements GqlOptionsFactory<MercuriusDriverC
       sortSchema: true,
       graphiql: this.config.GRAPHIQL,
       allowBatchedQueries: false,
+      jit: 1,
       context: (request: FastifyRequest): GatewayContext => ({
         heliomesh: this.scope(credentialsFromHeaders(request.headers, String(request.id)), false),
       }),

@@ -10,7 +10,8 @@
  * The gateway runs in this process on a fresh database with 100 services, 2 versions and a policy
  * each; the metrics collector runs as a child process scraping a synthetic Istio exposition of those
  * services; autocannon runs as another child process, so the load generator never shares the
- * server's event loop. Usage: npm run bench -- graphql [seconds] [connections] [heavy-connections]
+ * server's event loop. The gateway runs with NODE_ENV=production, as the Docker image sets it.
+ * Usage: npm run bench -- graphql [seconds] [connections] [heavy-connections, e.g. 1,4]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -22,7 +23,8 @@ import { formatTable } from '../bench.util.js';
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const SECONDS = Number(process.argv[2] ?? 10);
 const CONNECTIONS = Number(process.argv[3] ?? 10);
-const HEAVY_CONNECTIONS = Number(process.argv[4] ?? 4);
+/** The heavy query runs once per concurrency level given (comma-separated). */
+const HEAVY_CONNECTIONS = (process.argv[4] ?? '1,4').split(',').map(Number);
 const SERVICES = 100;
 const NAMESPACE = 'bench';
 
@@ -37,7 +39,9 @@ interface Loaded {
   generateToken(): { secret: string };
   TokenService: abstract new (...args: never[]) => { ensureBootstrapAdmin(secret: string): Promise<unknown> };
   DatabaseConnector: abstract new (...args: never[]) => { ready(): Promise<void> };
-  DataSource: abstract new (...args: never[]) => { query(sql: string, params?: unknown[]): Promise<any[]> };
+  DataSource: abstract new (...args: never[]) => {
+    query(sql: string, params?: unknown[]): Promise<Array<Record<string, string>>>;
+  };
 }
 
 interface RunningService {
@@ -259,6 +263,8 @@ async function checkAnswer(url: string, body: string, token: string): Promise<st
 }
 
 async function main(): Promise<void> {
+  // As the Docker image runs it (graphql-js skips its development checks in production).
+  process.env['NODE_ENV'] ??= 'production';
   const L = await build();
   const db = await L.createTestDatabase();
   const exporter = await serveExposition(await L.freePort());
@@ -304,15 +310,21 @@ async function main(): Promise<void> {
     }
     const bare = await bareRoute(await checkAnswer(graphql, ME, token));
     const rows: Array<Record<string, string | number>> = [];
-    const results: Record<string, LoadResult> = {};
-    for (const [name, url, body, connections] of [
+    const scenarios: Array<[string, string, string, number]> = [
       ['bare Fastify route (baseline)', bare.url, ME, CONNECTIONS],
       ['simple: me', graphql, ME, CONNECTIONS],
-      [`heavy: ${SERVICES} services + versions, policies, metrics`, graphql, HEAVY, HEAVY_CONNECTIONS],
-    ] as const) {
+      ...HEAVY_CONNECTIONS.map((c): [string, string, string, number] => [
+        `heavy: ${SERVICES} services + versions, policies, metrics`,
+        graphql,
+        HEAVY,
+        c,
+      ]),
+    ];
+    const results: LoadResult[] = [];
+    for (const [name, url, body, connections] of scenarios) {
       await autocannon(url, body, token, 2, connections); // warm-up: JIT, pools, caches
       const r = await autocannon(url, body, token, SECONDS, connections);
-      results[name] = r;
+      results.push(r);
       rows.push({
         scenario: name,
         connections,
@@ -323,7 +335,7 @@ async function main(): Promise<void> {
       });
     }
     await bare.close();
-    const [baseline, simple] = [Object.values(results)[0]!, Object.values(results)[1]!];
+    const [baseline, simple, ...heavy] = results as [LoadResult, LoadResult, ...LoadResult[]];
     console.log(
       `graphql benchmark: ${SECONDS} s per scenario after a 2 s warm-up, load average ${loadavg()
         .map((x) => x.toFixed(1))
@@ -333,7 +345,9 @@ async function main(): Promise<void> {
     console.log(
       `simple query / bare Fastify throughput: ${((simple.rps / baseline.rps) * 100).toFixed(1)} % (goal: at least 40 %)`,
     );
-    console.log(`heavy query p99: ${Object.values(results)[2]!.p99} ms (goal: under 100 ms)`);
+    heavy.forEach((h, i) =>
+      console.log(`heavy query p99 at ${HEAVY_CONNECTIONS[i]} connections: ${h.p99} ms (goal: under 100 ms)`),
+    );
   } finally {
     await gateway.close();
     collector.kill('SIGTERM');
