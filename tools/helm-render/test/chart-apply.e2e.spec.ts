@@ -7,7 +7,7 @@ import {
   type RenderedChart,
   type RenderedManifest,
 } from '../src/index.js';
-import { FULL_VALUES, heliomeshChart } from './chart.fixture.js';
+import { FULL_VALUES, REQUIRED_VALUES, heliomeshChart } from './chart.fixture.js';
 import { SandboxApi, eventually } from './sandbox-apply.helper.js';
 
 /**
@@ -86,6 +86,29 @@ async function deploymentsAvailable(namespace: string, r: RenderedChart): Promis
   }
 }
 
+/**
+ * Every key a running pod reads from a Secret the chart created is in that Secret as the sandbox
+ * stored it (Secrets the user brings are outside the release and not applied here).
+ */
+async function podSecretKeysResolve(namespace: string, r: RenderedChart): Promise<number> {
+  const ours = new Set(r.manifests.filter((m) => m.kind === 'Secret').map((m) => m.name));
+  const selector = `app.kubernetes.io/instance=hm`;
+  const pods = (await api.list('v1', 'Pod', namespace, selector)).body.items as any[];
+  expect(pods.length).toBeGreaterThan(0);
+  let resolved = 0;
+  for (const pod of pods) {
+    for (const e of pod.spec.containers[0].env as any[]) {
+      const ref = e.valueFrom?.secretKeyRef;
+      if (!ref || !ours.has(ref.name)) continue;
+      const stored = (await api.get('v1', 'Secret', ref.name, namespace)).body;
+      if (ref.optional !== true)
+        expect(Object.keys(stored.data), `${pod.metadata.name} ${e.name}`).toContain(ref.key);
+      resolved++;
+    }
+  }
+  return resolved;
+}
+
 describe('the rendered chart applied to the Kubernetes sandbox', () => {
   it('leaves out exactly the kinds the sandbox does not serve', async () => {
     const r = await renderInto('probe', [await loadValuesFile(FULL_VALUES)]);
@@ -101,7 +124,7 @@ describe('the rendered chart applied to the Kubernetes sandbox', () => {
   });
 
   it.each<[string, () => Promise<GoMap[]>]>([
-    ['default values', async () => []],
+    ['default values (plus the required ones)', async () => [REQUIRED_VALUES]],
     ['ci/full-values.yaml', async () => [await loadValuesFile(FULL_VALUES)]],
   ])(
     'installs with %s: server-side apply with strict field validation, then the Deployments come up',
@@ -113,21 +136,22 @@ describe('the rendered chart applied to the Kubernetes sandbox', () => {
         expect.arrayContaining(['Secret', 'ConfigMap', 'ServiceAccount', 'Service', 'Deployment']),
       );
       await deploymentsAvailable(namespace, r);
+      expect(await podSecretKeysResolve(namespace, r)).toBeGreaterThan(0);
     },
   );
 
   it('re-applies the same release as a no-op, and rolls the pods when the configuration changes', async () => {
     const namespace = uniqueNamespace();
-    await install(namespace, await renderInto(namespace, []));
+    await install(namespace, await renderInto(namespace, [REQUIRED_VALUES]));
     const before = (await api.get('apps/v1', 'Deployment', 'hm-heliomesh-gateway', namespace)).body;
 
-    const again = await renderInto(namespace, []);
+    const again = await renderInto(namespace, [REQUIRED_VALUES]);
     for (const m of again.manifests.filter((x) => !UNSERVED_KINDS.includes(x.kind)))
       expect((await api.apply(m)).status).toBe(200);
     const unchanged = (await api.get('apps/v1', 'Deployment', 'hm-heliomesh-gateway', namespace)).body;
     expect(unchanged.metadata.generation).toBe(before.metadata.generation);
 
-    const upgraded = await renderInto(namespace, [{ config: { logLevel: 'debug' } }]);
+    const upgraded = await renderInto(namespace, [REQUIRED_VALUES, { config: { logLevel: 'debug' } }]);
     for (const m of upgraded.manifests.filter((x) => !UNSERVED_KINDS.includes(x.kind)))
       expect((await api.apply(m)).status).toBe(200);
     const config = (await api.get('v1', 'ConfigMap', 'hm-heliomesh', namespace)).body;
@@ -139,7 +163,7 @@ describe('the rendered chart applied to the Kubernetes sandbox', () => {
 
   it('refuses an object with a field Kubernetes does not know, which schemas alone let through', async () => {
     const namespace = uniqueNamespace();
-    await install(namespace, await renderInto(namespace, []));
+    await install(namespace, await renderInto(namespace, [REQUIRED_VALUES]));
     const reply = await api.apply({
       apiVersion: 'v1',
       kind: 'Service',

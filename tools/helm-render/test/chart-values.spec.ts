@@ -1,18 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { HeliomeshError } from '@heliomesh/util';
-import { TemplateError, type GoMap } from '../src/index.js';
-import { CHART_DIR, heliomeshChart, render } from './chart.fixture.js';
+import { TemplateError, renderChart, type GoMap, type RenderedChart } from '../src/index.js';
+import { CHART_DIR, RELEASE, REQUIRED_VALUES, heliomeshChart, render, renderBare } from './chart.fixture.js';
 
-async function rejection(values: GoMap): Promise<HeliomeshError> {
+async function rejection(values: GoMap, by = render): Promise<HeliomeshError> {
   try {
-    await render(values);
+    await by(values);
   } catch (e) {
     if (e instanceof HeliomeshError) return e;
     throw e;
   }
   throw new Error(`expected ${JSON.stringify(values)} to be rejected`);
 }
+
+/** `helm install --skip-schema-validation`: what the templates alone let through. */
+async function renderWithoutSchema(...values: GoMap[]): Promise<RenderedChart> {
+  return renderChart({ ...(await heliomeshChart()), schema: null }, { release: RELEASE, values });
+}
+
+const scrape = (s: GoMap): GoMap => ({ metricsCollector: { provider: 'scrape', scrape: s } });
 
 describe('values.schema.json rejects bad values with the path to fix', () => {
   it.each<[string, GoMap, string]>([
@@ -45,6 +52,99 @@ describe('values.schema.json rejects bad values with the path to fix', () => {
     ],
     ['an existingSecret that is not a Kubernetes name', { existingSecret: 'Not_A_Name' }, '$.existingSecret'],
     ['a short bootstrap token', { auth: { bootstrapAdminToken: 'short' } }, '$.auth.bootstrapAdminToken'],
+    [
+      'an admin token in the old hex form',
+      { auth: { bootstrapAdminToken: '0123456789abcdef0123456789abcdef0123456789abcdef' } },
+      '$.auth.bootstrapAdminToken',
+    ],
+    [
+      'an admin token in base64 rather than base64url',
+      { auth: { bootstrapAdminToken: 'hm_lqW9dV0eC3uXn8oZpS2kT5yB7rJ1aH4gF6mN0cE9x+w' } },
+      '$.auth.bootstrapAdminToken',
+    ],
+    [
+      'a cluster key of 16 bytes',
+      { auth: { clusterSecretKey: 'MDEyMzQ1Njc4OWFiY2RlZg==' } },
+      '$.auth.clusterSecretKey',
+    ],
+    [
+      'a cluster key in hex (openssl rand -hex 32)',
+      { auth: { clusterSecretKey: '6f1c0e3b4a5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7' } },
+      '$.auth.clusterSecretKey',
+    ],
+    [
+      'a metrics provider the collector does not have',
+      { metricsCollector: { provider: 'collector' } },
+      '$.metricsCollector.provider',
+    ],
+    [
+      'a Prometheus URL that is not http(s)',
+      { metricsCollector: { prometheus: { url: 'prometheus.monitoring.svc:9090' } } },
+      '$.metricsCollector.prometheus.url',
+    ],
+    [
+      'a Prometheus URL with credentials (fetch refuses them)',
+      { metricsCollector: { prometheus: { url: 'http://admin:secret@prometheus:9090' } } },
+      '$.metricsCollector.prometheus.url',
+    ],
+    [
+      'Prometheus given no URL',
+      { metricsCollector: { prometheus: { url: '' } } },
+      '$.metricsCollector.prometheus.url',
+    ],
+    ['scraping with no targets', scrape({ targets: [] }), '$.metricsCollector.scrape.targets'],
+    [
+      'a scrape target with a comma, which would split it',
+      scrape({ targets: ['http://a:15020/metrics?x=1,2'] }),
+      '$.metricsCollector.scrape.targets[0]',
+    ],
+    [
+      'a scrape target the collector cannot parse (IPv4 octet over 255)',
+      scrape({ targets: ['http://10.0.0.300:15020/metrics'] }),
+      '$.metricsCollector.scrape.targets[0]',
+    ],
+    [
+      'the same scrape target twice',
+      scrape({ targets: ['http://a:1/metrics', 'http://a:1/metrics'] }),
+      '$.metricsCollector.scrape.targets',
+    ],
+    ['a scrape interval under 100 ms', scrape({ intervalMs: 50 }), '$.metricsCollector.scrape.intervalMs'],
+    [
+      'a scrape retention under two minutes',
+      scrape({ retentionSeconds: 60 }),
+      '$.metricsCollector.scrape.retentionSeconds',
+    ],
+    [
+      'rollups kept for no day',
+      { metricsCollector: { rollupRetentionDays: 0 } },
+      '$.metricsCollector.rollupRetentionDays',
+    ],
+    [
+      'a collector URL with spaces',
+      { metricsCollector: { url: 'http://my collector' } },
+      '$.metricsCollector.url',
+    ],
+    ['a GraphQL depth of zero', { gateway: { graphql: { maxDepth: 0 } } }, '$.gateway.graphql.maxDepth'],
+    [
+      'an unknown GraphQL limit',
+      { gateway: { graphql: { maxAliases: 10 } } },
+      '$.gateway.graphql.maxAliases',
+    ],
+    [
+      'an outbox poll as a string',
+      { rolloutWorker: { outboxPollMs: '1000' } },
+      '$.rolloutWorker.outboxPollMs',
+    ],
+    [
+      'a fractional discovery interval',
+      { rolloutWorker: { discoveryIntervalMs: 1.5 } },
+      '$.rolloutWorker.discoveryIntervalMs',
+    ],
+    [
+      'a tenant rollout limit of zero',
+      { policyApi: { rolloutTenantLimit: 0 } },
+      '$.policyApi.rolloutTenantLimit',
+    ],
     ['a section removed with null', { migrations: null }, '$.migrations'],
     [
       'a preStop sleep longer than two minutes',
@@ -59,7 +159,76 @@ describe('values.schema.json rejects bad values with the path to fix', () => {
   });
 });
 
+describe('values every install must set', () => {
+  it('are the cluster key and the Prometheus URL: the bare defaults fail with both paths', async () => {
+    const e = await rejection({}, renderBare);
+    expect(e.code).toBe('VALUES_SCHEMA_VIOLATION');
+    expect(e.details.map((d) => d.path).sort()).toEqual([
+      '$.auth.clusterSecretKey',
+      '$.metricsCollector.prometheus.url',
+    ]);
+  });
+
+  it('do not include the cluster key when existingSecret holds it', async () => {
+    const r = await renderBare({
+      existingSecret: 'mine',
+      metricsCollector: { prometheus: { url: 'http://p:9090' } },
+    });
+    expect(r.manifests.length).toBeGreaterThan(0);
+  });
+
+  it('do not include a Prometheus URL when the collector scrapes', async () => {
+    const values = {
+      auth: REQUIRED_VALUES['auth'] as GoMap,
+      ...scrape({ targets: ['http://10.0.0.1:15020/metrics'] }),
+    };
+    expect((await renderBare(values)).manifests.length).toBeGreaterThan(0);
+  });
+});
+
 describe('the templates refuse what the schema cannot express', () => {
+  it('refuses a scrape window shorter than the minute rollups read, naming the fix', async () => {
+    const e = await rejection(
+      scrape({ targets: ['http://a:15020/metrics'], intervalMs: 200, maxSamplesPerSeries: 240 }),
+    );
+    expect(e).toBeInstanceOf(TemplateError);
+    expect(e.message).toMatch(
+      /^execution error at \(heliomesh\/templates\/_env\.tpl:\d+:\d+\): metricsCollector\.scrape\.maxSamplesPerSeries \(240\) times intervalMs \(200\) must cover at least 65000 ms, so one-minute rollups see a full minute: raise maxSamplesPerSeries to 325 or more$/,
+    );
+    // 325 samples at 200 ms are exactly 65 s: the smallest window the collector accepts.
+    const ok = await render(
+      scrape({ targets: ['http://a:15020/metrics'], intervalMs: 200, maxSamplesPerSeries: 325 }),
+    );
+    expect(ok.manifests.length).toBeGreaterThan(0);
+  });
+
+  it.each<[string, GoMap, RegExp]>([
+    [
+      'no cluster key',
+      { metricsCollector: { prometheus: { url: 'http://p:9090' } } },
+      /secret\.yaml:\d+:\d+\): auth\.clusterSecretKey is required: 32 random bytes, base64 \(openssl rand -base64 32\)/,
+    ],
+    [
+      'no Prometheus URL',
+      { auth: REQUIRED_VALUES['auth'] as GoMap },
+      /_env\.tpl:\d+:\d+\): metricsCollector\.prometheus\.url is required with metricsCollector\.provider prometheus/,
+    ],
+    [
+      'no scrape targets',
+      { ...REQUIRED_VALUES, ...scrape({}) },
+      /metricsCollector\.scrape\.targets is required with metricsCollector\.provider scrape/,
+    ],
+    [
+      'an unknown provider',
+      { ...REQUIRED_VALUES, metricsCollector: { provider: 'collector' } },
+      /metricsCollector\.provider "collector" is not one of prometheus, scrape/,
+    ],
+  ])('without schema validation, still refuses %s', async (_name, values, message) => {
+    const e = await rejection(values, renderWithoutSchema);
+    expect(e).toBeInstanceOf(TemplateError);
+    expect(e.message).toMatch(message);
+  });
+
   it('requires a certificate Secret when the Ingress terminates TLS', async () => {
     const e = await rejection({ ingress: { enabled: true, tls: { enabled: true } } });
     expect(e).toBeInstanceOf(TemplateError);
@@ -72,13 +241,15 @@ describe('the templates refuse what the schema cannot express', () => {
   it('refuses a release name that would make Service names start with a digit', async () => {
     const { renderChart } = await import('../src/index.js');
     const chart = await heliomeshChart();
-    expect(() => renderChart(chart, { release: { name: '1st', namespace: 'heliomesh' } })).toThrow(
+    expect(() =>
+      renderChart(chart, { release: { name: '1st', namespace: 'heliomesh' }, values: [REQUIRED_VALUES] }),
+    ).toThrow(
       /resource names would start with "1st-heliomesh", but Kubernetes Service names must be lowercase and start with a letter/,
     );
     expect(
       renderChart(chart, {
         release: { name: '1st', namespace: 'heliomesh' },
-        values: [{ fullnameOverride: 'first' }],
+        values: [REQUIRED_VALUES, { fullnameOverride: 'first' }],
       }).manifests.length,
     ).toBeGreaterThan(0);
   });

@@ -14,17 +14,19 @@ import {
   APPS,
   FULL_EXTERNAL,
   FULL_VALUES,
+  REQUIRED_VALUES,
   all,
   heliomeshChart,
   named,
   ofKind,
   render,
   renderFull,
+  secretData,
   spec,
 } from './chart.fixture.js';
 
 const variants: [string, () => Promise<RenderedChart>, ExternalObjects][] = [
-  ['default values', () => render(), {}],
+  ['default values (plus the required ones)', () => render(), {}],
   ['ci/full-values.yaml (every option on)', () => renderFull(), FULL_EXTERNAL],
 ];
 
@@ -87,7 +89,8 @@ describe.each(variants)('the chart rendered with %s', (_name, renderVariant, ext
       });
       const portEnv = c.env.find((e: { name: string }) => e.name.endsWith('_PORT'));
       expect(Number(portEnv.value)).toBe(c.ports[0].containerPort);
-      expect(c.envFrom).toHaveLength(2);
+      // Secrets are referenced key by key (chart-env.spec.ts), never spread into every pod.
+      expect(c.envFrom).toEqual([{ configMapRef: { name: spec(ofKind(r, 'ConfigMap')[0]!).metadata.name } }]);
     }
   });
 
@@ -197,15 +200,14 @@ describe('configuration and secrets', () => {
   });
 
   it("keeps connection URLs in the chart Secret, or builds them from the user's password Secrets", async () => {
-    const def = spec(named(await render(), 'Secret', 'hm-heliomesh')).data;
-    expect(Buffer.from(def.DATABASE_URL, 'base64').toString()).toBe(
-      'postgres://heliomesh@heliomesh-postgresql:5432/heliomesh',
-    );
-    expect(Buffer.from(def.REDIS_URL, 'base64').toString()).toBe('redis://heliomesh-redis:6379/0');
+    const def = secretData(await render(), 'hm-heliomesh');
+    expect(def['DATABASE_URL']).toBe('postgres://heliomesh@heliomesh-postgresql:5432/heliomesh');
+    expect(def['REDIS_URL']).toBe('redis://heliomesh-redis:6379/0');
     const full = await renderFull();
-    expect(Object.keys(spec(named(full, 'Secret', 'heliomesh')).data).sort()).toEqual([
-      'HELIOMESH_BOOTSTRAP_ADMIN_TOKEN',
-      'KUBECONFIG_ENCRYPTION_KEY',
+    expect(Object.keys(secretData(full, 'heliomesh')).sort()).toEqual([
+      'ADMIN_TOKEN',
+      'CLUSTER_SECRET_KEY',
+      'EXTRA_SECRET_FOR_EVERY_SERVICE',
     ]);
     const env = spec(named(full, 'Deployment', 'heliomesh-rollout-worker')).spec.template.spec.containers[0]
       .env;
@@ -227,7 +229,10 @@ describe('configuration and secrets', () => {
     const r = await render({ existingSecret: 'my-heliomesh' });
     expect(ofKind(r, 'Secret')).toEqual([]);
     const pod = spec(named(r, 'Deployment', 'hm-heliomesh-policy-api')).spec.template.spec;
-    expect(pod.containers[0].envFrom[1]).toEqual({ secretRef: { name: 'my-heliomesh' } });
+    expect(pod.containers[0].env).toContainEqual({
+      name: 'DATABASE_URL',
+      valueFrom: { secretKeyRef: { name: 'my-heliomesh', key: 'DATABASE_URL' } },
+    });
     const job = spec(ofKind(r, 'Job')[0]!).spec.template.spec.containers[0];
     expect(job.env).toEqual([
       { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'my-heliomesh', key: 'DATABASE_URL' } } },
@@ -278,7 +283,10 @@ describe('names and notes', () => {
   it('keeps every name within Kubernetes limits for the longest release name Helm allows', async () => {
     const chart = await heliomeshChart();
     const { renderChart } = await import('../src/index.js');
-    const r = renderChart(chart, { release: { name: 'a'.repeat(53), namespace: 'heliomesh' } });
+    const r = renderChart(chart, {
+      release: { name: 'a'.repeat(53), namespace: 'heliomesh' },
+      values: [REQUIRED_VALUES],
+    });
     expect(checkReferences(r)).toEqual([]);
     expect(Math.max(...all(r).map((m) => m.name.length))).toBeLessThanOrEqual(63);
   });
