@@ -1,6 +1,12 @@
 import { clusterAccessEnv, commonServiceEnv, DEFAULT_PORTS, env } from '@heliomesh/config';
 import { z } from 'zod';
 
+/** A duration in whole milliseconds where 0 means off (env.positiveInt refuses 0). */
+const MILLIS_OR_ZERO = z
+  .string()
+  .regex(/^\d{1,7}$/, 'a whole number of milliseconds (0 turns it off)')
+  .transform(Number);
+
 export const gatewayEnv = z.object({
   ...commonServiceEnv,
   ...clusterAccessEnv,
@@ -10,11 +16,7 @@ export const gatewayEnv = z.object({
   /** The metrics collector's HTTP API: per-version metrics, edges, topology and health. */
   COLLECTOR_URL: env.httpUrl(`http://127.0.0.1:${DEFAULT_PORTS.metricsCollector}`),
   /** How long the collector's answers are shared between requests (its figures move once per scrape). */
-  TELEMETRY_CACHE_MS: z
-    .string()
-    .regex(/^\d{1,7}$/, 'a whole number of milliseconds (0 turns the cache off)')
-    .transform(Number)
-    .prefault('1000'),
+  TELEMETRY_CACHE_MS: z.string().prefault('1000').pipe(MILLIS_OR_ZERO),
   /** Deepest selection a query may nest (fields inside fields). */
   GRAPHQL_MAX_DEPTH: env.positiveInt(12),
   /** Largest estimated cost (fields times the page sizes above them) a query may have. */

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '@heliomesh/observability';
 import {
@@ -182,4 +184,31 @@ describe('serviceHealth subscription', () => {
       await ws.dispose();
     },
   );
+});
+
+/** The GraphQL blocks of the README's GraphQL section, in order. */
+function readmeExamples(): string[] {
+  const readme = readFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
+  const section = readme.slice(readme.indexOf('## GraphQL'));
+  return [...section.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+}
+
+describe('the README examples', () => {
+  it('run as printed: three queries and a subscription', async () => {
+    const examples = readmeExamples();
+    const queries = examples.filter((e) => e.startsWith('query'));
+    const subscriptions = examples.filter((e) => e.startsWith('subscription'));
+    expect(queries).toHaveLength(3);
+    expect(subscriptions).toHaveLength(1);
+    for (const query of queries) {
+      const res = await t.operator.query(query);
+      expect(res.errors, res.text).toBeUndefined();
+      expect(JSON.stringify(res.data)).not.toMatch(/PROVIDER_/);
+    }
+    const ws = t.viewer.ws();
+    const sub = new Subscription<{ serviceHealth: { services: unknown[] } }>(ws, subscriptions[0]!);
+    expect((await sub.next()).data!.serviceHealth.services.length).toBeGreaterThan(5);
+    await sub.stop();
+    await ws.dispose();
+  });
 });
