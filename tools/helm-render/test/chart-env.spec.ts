@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkReferences, type GoMap } from '../src/index.js';
+import { checkReferences, parseGoYaml, type GoMap } from '../src/index.js';
 import {
   CLUSTER_SECRET_KEY,
   PROMETHEUS_URL,
@@ -7,6 +9,7 @@ import {
   named,
   ofKind,
   render,
+  renderBare,
   renderFull,
   secretData,
   spec,
@@ -256,5 +259,21 @@ describe('a variable the chart sets cannot come from a second place as well', ()
     expect(envOf(r, 'gateway').get('AUDIT_POLL_MS')?.value).toBe('2000');
     expect(spec(ofKind(r, 'ConfigMap')[0]!).data.ROLLOUT_SWEEP_INTERVAL_MS).toBe('30000');
     expect(checkReferences(r)).toEqual([]);
+  });
+});
+
+describe('docs/deploy.md', () => {
+  it('has example values files that render, with every reference resolving to what it tells you to create', async () => {
+    const doc = await readFile(fileURLToPath(new URL('../../../docs/deploy.md', import.meta.url)), 'utf8');
+    const examples = [...doc.matchAll(/```yaml\n(# my-values\.yaml\n[\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(examples).toHaveLength(2);
+    // The Secrets its `kubectl create secret` lines and the Ingress's TLS make.
+    const created = [...doc.matchAll(/create secret generic ([a-z0-9-]+)/g)].map((m) => m[1]!);
+    expect(created).toEqual(['heliomesh-postgres', 'heliomesh-redis', 'heliomesh-config']);
+    for (const [i, text] of examples.entries()) {
+      const r = await renderBare(parseGoYaml(text, `deploy.md example ${i + 1}`) as GoMap);
+      expect(checkReferences(r, { secrets: [...created, 'heliomesh-tls'] })).toEqual([]);
+      expect(envOf(r, 'metrics-collector').get('PROMETHEUS_URL')?.value).toBe(PROMETHEUS_URL);
+    }
   });
 });
