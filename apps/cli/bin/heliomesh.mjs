@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npx heliomesh ...`: runs the CLI from dist, building it first (with the libraries it uses) when
-// dist is missing or older than a source file. The check is a few hundred stat calls, so a
-// command starts at once when nothing changed.
+// a dist is missing or older than its sources. The check is a few hundred stat calls, so a command
+// starts at once when nothing changed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,29 +11,35 @@ const here = dirname(fileURLToPath(import.meta.url));
 const projectDir = join(here, '..');
 const root = join(projectDir, '..', '..');
 const entry = join(projectDir, 'dist', 'main.js');
-// Written after each build this launcher runs: tsc -b leaves outputs untouched when nothing in them changed.
-const stamp = join(projectDir, 'dist', '.built-at');
-const SOURCES = ['apps/cli/src', 'libs/util/src', 'libs/policy/src', 'libs/istio/src', 'libs/analysis/src'];
+// The CLI and the workspace libraries it runs from their dist.
+const PROJECTS = ['apps/cli', 'libs/util', 'libs/policy', 'libs/istio', 'libs/analysis'];
 
-function newestSource(dir) {
-  let newest = 0;
-  if (!existsSync(dir)) return newest;
+/** Newest mtime of the files under `dir` whose name passes `keep`. */
+function newest(dir, keep) {
+  let max = 0;
+  if (!existsSync(dir)) return max;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts'))
-      newest = Math.max(newest, statSync(p).mtimeMs);
+    if (e.isDirectory()) {
+      if (e.name !== '__fixtures__') max = Math.max(max, newest(p, keep));
+    } else if (keep(e.name)) max = Math.max(max, statSync(p).mtimeMs);
   }
-  return newest;
+  return max;
 }
 
-function builtAt() {
-  if (!existsSync(entry)) return 0;
-  return Math.max(statSync(entry).mtimeMs, existsSync(stamp) ? statSync(stamp).mtimeMs : 0);
-}
+const isSource = (name) => name.endsWith('.ts') && !name.endsWith('.spec.ts') && !name.endsWith('.test.ts');
+const isOutput = (name) => name.endsWith('.js');
+// Written after each build this launcher runs: tsc -b emits nothing for a file touched without a
+// change, which would otherwise look stale forever.
+const stamp = join(projectDir, 'dist', '.built-at');
+const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+// tsc re-emits the output of every source it compiles, so a project is stale when a source is
+// newer than all of its outputs (and than the last build from here).
+const stale = (project) =>
+  newest(join(root, project, 'src'), isSource) >
+  Math.max(builtAt, newest(join(root, project, 'dist'), isOutput));
 
-const newest = Math.max(...SOURCES.map((dir) => newestSource(join(root, dir))));
-if (builtAt() < newest) {
+if (!existsSync(entry) || PROJECTS.some(stale)) {
   process.stderr.write('heliomesh: building the CLI (once after each change)...\n');
   const build = spawnSync(
     'npx',

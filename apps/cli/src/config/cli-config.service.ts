@@ -24,7 +24,7 @@ export function loadConfig(path: string): CliConfig {
     });
   let raw: unknown;
   try {
-    raw = parse(readFileSync(path, 'utf8'), { maxAliasCount: 10 }) ?? {};
+    raw = parse(readFileSync(path, 'utf8'), { maxAliasCount: 10, logLevel: 'error' }) ?? {};
   } catch (err) {
     throw bad(`not YAML (${errorMessage(err)})`);
   }

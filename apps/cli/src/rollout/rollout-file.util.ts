@@ -11,7 +11,9 @@ export function rolloutBodyFromFile(text: string, file: string): Record<string, 
     new HeliomeshError({ code: 'ROLLOUT_FILE_INVALID', status: 400, message: `${file}: ${message}` });
   let docs;
   try {
-    docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: true }).filter((d) => d.contents !== null);
+    docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: true, logLevel: 'error' }).filter(
+      (d) => d.contents !== null,
+    );
   } catch (err) {
     throw bad(`not YAML: ${errorMessage(err)}`);
   }

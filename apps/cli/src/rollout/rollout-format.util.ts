@@ -1,7 +1,7 @@
 import { assertUnreachable } from '@heliomesh/util';
 import type { MetricVerdict, RolloutEvent, RolloutPhase, RolloutView } from '../api/api.types.js';
 import { isTerminal } from '../api/api.types.js';
-import type { Palette } from '../io/palette.util.js';
+import { type Palette, stripAnsi, visibleWidth } from '../io/palette.util.js';
 
 export function phaseText(phase: RolloutPhase, p: Palette): string {
   switch (phase) {
@@ -94,9 +94,13 @@ export function progressLine(
     `${String(view.canaryWeight).padStart(3)} %`,
     phaseText(view.phase, p),
     p.dim(step),
-    ...(analysis ? [measurementsText(analysis.data.verdicts!, p)] : []),
   ];
-  return parts.join('  ');
+  const line = parts.join('  ');
+  const withMeasurements = analysis ? `${line}  ${measurementsText(analysis.data.verdicts!, p)}` : line;
+  const max = Math.max(20, opts.columns - 1);
+  if (visibleWidth(withMeasurements) <= max) return withMeasurements;
+  if (visibleWidth(line) <= max) return line;
+  return `${[...stripAnsi(line)].slice(0, max - 1).join('')}…`;
 }
 
 /** One line per event worth a human's attention, as the watch prints them. */

@@ -59,7 +59,8 @@ export async function watchRollout(
       const printable = opts.events
         ? fresh.map((e) => eventLine(e, p)).filter((l): l is string => l !== undefined)
         : [];
-      const line = progressLine(view, events, p, { unicode: live, columns: io.columns });
+      // Logs may wrap; only a line redrawn in place must fit the terminal.
+      const line = progressLine(view, events, p, { unicode: live, columns: live ? io.columns : Infinity });
       if (live) {
         io.out(`\r\x1b[2K${printable.map((l) => `${l}\n`).join('')}${line}`);
       } else {

@@ -40,14 +40,13 @@ const serviceSchema = z.strictObject({
 
 const MTLS_MODES = ['STRICT', 'PERMISSIVE', 'DISABLE'] as const satisfies readonly MtlsMode[];
 
-export const servicesFileSchema = z.union([
-  z.array(serviceSchema).max(10_000),
-  z.strictObject({
-    services: z.array(serviceSchema).max(10_000),
-    /** PeerAuthentication mode per namespace; PERMISSIVE when absent, as in Istio. */
-    mtls: z.record(dnsLabelSchema, z.enum(MTLS_MODES)).optional(),
-  }),
-]);
+const serviceListSchema = z.array(serviceSchema).max(10_000);
+
+const servicesObjectSchema = z.strictObject({
+  services: serviceListSchema,
+  /** PeerAuthentication mode per namespace; PERMISSIVE when absent, as in Istio. */
+  mtls: z.record(dnsLabelSchema, z.enum(MTLS_MODES)).optional(),
+});
 
 export interface ServicesSnapshot {
   services: MeshService[];
@@ -69,11 +68,14 @@ export function parseServicesFile(text: string, file: string): ServicesFileResul
   });
   let raw: unknown;
   try {
-    raw = parse(text, { version: '1.1', uniqueKeys: true, maxAliasCount: 100 });
+    // YAML 1.2, as `heliomesh get services -o yaml` writes it (1.1 would turn discoveredAt into a Date).
+    raw = parse(text, { uniqueKeys: true, maxAliasCount: 100, logLevel: 'error' });
   } catch (err) {
     return { ok: false, findings: [problem('$', `not YAML: ${errorMessage(err)}`)] };
   }
-  const parsed = servicesFileSchema.safeParse(raw);
+  // A list, or an object with the list and the mTLS modes: checked against the form it has, so
+  // every problem is reported at its own path.
+  const parsed = Array.isArray(raw) ? serviceListSchema.safeParse(raw) : servicesObjectSchema.safeParse(raw);
   if (!parsed.success)
     return {
       ok: false,
