@@ -26,7 +26,7 @@ export const DEFAULT_PORTS = {
 
 /**
  * A fixed key for development and the sandbox only. Services log a warning when they run with it;
- * the Helm chart always generates a real one.
+ * the Helm chart requires one and never generates it (a new key would make stored credentials unreadable).
  */
 export const DEV_CLUSTER_SECRET_KEY = Buffer.from('heliomesh-development-only-key!!').toString('base64');
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Environment variable names a config schema file declares (`NAME: env.something(...)`). */
@@ -11,7 +11,10 @@ export function serviceVariables(repoRoot: string): Map<string, string[]> {
   const common = declaredVariables(readFileSync(join(repoRoot, 'libs/config/src/service.config.ts'), 'utf8'));
   const result = new Map<string, string[]>();
   for (const app of readdirSync(join(repoRoot, 'apps'))) {
-    const own = declaredVariables(readFileSync(join(repoRoot, 'apps', app, 'src/config.ts'), 'utf8'));
+    const configFile = join(repoRoot, 'apps', app, 'src/config.ts');
+    // Services validate their environment in src/config.ts; the CLI is not a service.
+    if (!existsSync(configFile)) continue;
+    const own = declaredVariables(readFileSync(configFile, 'utf8'));
     result.set(app, [...common, ...own]);
   }
   return result;
