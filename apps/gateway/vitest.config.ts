@@ -7,6 +7,11 @@ import { defineProjectConfig } from '../../vitest.shared.js';
  * one: two copies, and our scalars would fail Nest's `instanceof GraphQLScalarType`. Pin ours
  * to the build Node uses, as at run time.
  */
-export default mergeConfig(defineProjectConfig(import.meta.dirname), {
-  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
-});
+export default mergeConfig(
+  defineProjectConfig(import.meta.dirname, {
+    // The end-to-end files mostly wait (on child processes, simulated traffic, analysis intervals):
+    // two at a time halves the suite's wall time for little extra CPU.
+    maxWorkers: 2,
+  }),
+  { resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] } },
+);

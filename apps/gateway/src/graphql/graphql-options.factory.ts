@@ -3,8 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { GqlOptionsFactory } from '@nestjs/graphql';
 import type { MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { FastifyRequest } from 'fastify';
-import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { type DocumentNode, type GraphQLSchema, Kind, type OperationDefinitionNode } from 'graphql';
 import { LOGGER, type Logger } from '@heliomesh/observability';
+import { HeliomeshError } from '@heliomesh/util';
 import {
   type Credentials,
   credentialsFromConnectionParams,
@@ -17,8 +18,6 @@ import { createErrorFormatter } from './error-formatter.util.js';
 import { toGraphQLError } from './graphql-errors.util.js';
 import { checkQueryLimits, measureQuery, type QueryLimits } from './query-limits.util.js';
 import { type GatewayContext, RequestScope } from './request-scope.js';
-import { HeliomeshError } from '@heliomesh/util';
-import { Kind, type OperationDefinitionNode } from 'graphql';
 
 /** Mercurius options: authentication per request and per connection, error format, query limits. */
 @Injectable()
@@ -56,20 +55,7 @@ export class GraphqlOptionsFactory implements GqlOptionsFactory<MercuriusDriverC
       },
       errorFormatter: createErrorFormatter(this.logger) as MercuriusDriverConfig['errorFormatter'],
       hooks: {
-        // Mercurius reads a query that is not GraphQL as a JSON syntax tree; we take only GraphQL
-        // text (a parsed document carries its source location), so no hand-made tree reaches validation.
-        preValidation: async (_schema: GraphQLSchema, document: DocumentNode) => {
-          if (document?.kind !== Kind.DOCUMENT || !document.loc)
-            throw toGraphQLError(
-              new HeliomeshError({
-                code: 'GRAPHQL_PARSE_FAILED',
-                status: 400,
-                message:
-                  'The query is not a GraphQL document; send its text, e.g. {"query": "{ me { actor } }"}.',
-                path: ['query'],
-              }),
-            );
-        },
+        preValidation: async (_schema: GraphQLSchema, document: DocumentNode) => onlyGraphqlText(document),
         preExecution: async (
           schema: GraphQLSchema,
           document: DocumentNode,
@@ -105,6 +91,22 @@ export class GraphqlOptionsFactory implements GqlOptionsFactory<MercuriusDriverC
       );
     }
   }
+}
+
+/**
+ * Mercurius reads a query that is not GraphQL text as a JSON syntax tree; we take only GraphQL
+ * text (a parsed document carries its source location), so no hand-made tree reaches validation.
+ */
+function onlyGraphqlText(document: DocumentNode | undefined): void {
+  if (document?.kind === Kind.DOCUMENT && document.loc) return;
+  throw toGraphQLError(
+    new HeliomeshError({
+      code: 'GRAPHQL_PARSE_FAILED',
+      status: 400,
+      message: 'The query is not a GraphQL document; send its text, e.g. {"query": "{ me { actor } }"}.',
+      path: ['query'],
+    }),
+  );
 }
 
 /** Every operation of the document is measured: the hooks are not told which one will run. */
