@@ -370,4 +370,31 @@ describe('the rollout engine on Postgres', () => {
       expect.arrayContaining(['rollout.abort', 'rollout.aborted', 'rollout.retry', 'rollout.promote']),
     );
   });
+
+  it('queues the next tick itself after the commit when given a queue, writing no outbox message for it', async () => {
+    const queued: Array<{ rolloutId: string; tick: number; delayMs: number }> = [];
+    const direct = new RolloutEngine(
+      db,
+      traffic,
+      new AnalysisRunner(metrics),
+      new WebhookRunner(new HttpWebhookCaller()),
+      new SecretBox(KEY),
+      publisher,
+      async (rolloutId, tick, delayMs) => queued.push({ rolloutId, tick, delayMs }),
+    );
+    const { rollout } = await rollouts.create(
+      t.operator,
+      body('ratings', { strategy: { type: 'canary', steps: [{ setWeight: 10 }, { analysis: {} }] } }),
+    );
+    const [first] = await takeTicks(db);
+    expect(first).toMatchObject({ rolloutId: rollout.id, tick: 1 });
+    expect(await direct.tick(first!)).toMatchObject({ result: 'advanced' });
+    expect(queued).toEqual([{ rolloutId: rollout.id, tick: 2, delayMs: expect.any(Number) }]);
+    expect(queued[0]!.delayMs).toBeLessThanOrEqual(0);
+    expect(await takeTicks(db)).toEqual([]);
+    await direct.tick({ rolloutId: rollout.id, tick: 2 });
+    expect(queued[1]).toMatchObject({ tick: 3 });
+    expect(queued[1]!.delayMs).toBeGreaterThan(500);
+    await rollouts.abort(t.operator, rollout.id);
+  });
 });

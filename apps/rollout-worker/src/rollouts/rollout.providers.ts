@@ -1,3 +1,4 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import {
   Inject,
   Injectable,
@@ -5,7 +6,9 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { enqueueRolloutTick, QUEUE_NAMES } from '@heliomesh/queue';
 import { ROLLOUT_EVENT_PUBLISHER, type RolloutEventPublisher, SecretBox } from '@heliomesh/core';
 import type { WorkerConfig } from '../config.js';
 import { AnalysisRunner } from './analysis/analysis-runner.service.js';
@@ -53,6 +56,7 @@ export function rolloutProviders(config: WorkerConfig): Provider[] {
         backend: MetricsBackend,
         secrets: SecretBox,
         publisher: RolloutEventPublisher,
+        queue: Queue,
       ) =>
         new RolloutEngine(
           db,
@@ -61,8 +65,16 @@ export function rolloutProviders(config: WorkerConfig): Provider[] {
           new WebhookRunner(new HttpWebhookCaller()),
           secrets,
           publisher,
+          (rolloutId, tick, delayMs) => enqueueRolloutTick(queue, { rolloutId, tick }, delayMs),
         ),
-      inject: [DataSource, TRAFFIC_PROVIDER, METRICS_BACKEND, SecretBox, ROLLOUT_EVENT_PUBLISHER],
+      inject: [
+        DataSource,
+        TRAFFIC_PROVIDER,
+        METRICS_BACKEND,
+        SecretBox,
+        ROLLOUT_EVENT_PUBLISHER,
+        getQueueToken(QUEUE_NAMES.rollout),
+      ],
     },
     RolloutMetrics,
     RolloutSweeper,

@@ -50,6 +50,12 @@ export interface CommitRequest {
   };
   /** When the next tick runs, or null for none (paused for a human, or finished). */
   nextTickInMs: number | null;
+  /**
+   * `outbox` (default): the next tick is an outbox message of this transaction. `caller`: the
+   * caller queues it after the commit (the engine's hot path; the sweeper re-queues a tick that
+   * never got a job, see docs/decisions/0001-rollout-ticks.md).
+   */
+  scheduleVia?: 'outbox' | 'caller';
 }
 
 export interface CommitResult {
@@ -152,7 +158,7 @@ export class RolloutRepository {
           ...req.audit.data,
         },
       });
-    if (nextTickAt) await this.scheduleTick(m, next, nextTickAt);
+    if (nextTickAt && req.scheduleVia !== 'caller') await this.scheduleTick(m, next, nextTickAt);
     return { row: next, events };
   }
 

@@ -358,12 +358,13 @@ async function main(): Promise<void> {
   console.log(
     `seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; metric source: ${source.series} series`,
   );
+  const workerPort = await freePort();
   const worker = startWorker({
     DATABASE_URL: db.url,
     REDIS_URL: REDIS,
     QUEUE_PREFIX: `hmbench-${Date.now()}`,
     LOG_LEVEL: 'warn',
-    WORKER_PORT: String(await freePort()),
+    WORKER_PORT: String(workerPort),
     METRICS_PROVIDER: 'scrape',
     SCRAPE_TARGETS: source.url,
     SCRAPE_INTERVAL_MS: '5000',
@@ -374,12 +375,14 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const cpu1 = procStats(worker.pid!);
   const elapsed = (Date.now() - startedAt) / 1000;
+  const jobs = await jobTimes(workerPort);
   worker.kill('SIGTERM');
   await new Promise((r) => worker.once('exit', r));
   report(await ticks(db.url), {
     rawPerSecond,
     cores: (cpu1.cpuSeconds - cpu0.cpuSeconds) / elapsed,
     peakRssMb: cpu1.peakRssMb,
+    jobs,
   });
   source.server.close();
   await kube.stop();
@@ -387,7 +390,45 @@ async function main(): Promise<void> {
   else await db.drop();
 }
 
-function report(rows: TickRow[], m: { rawPerSecond: number; cores: number; peakRssMb: number }): void {
+/** Mean processing time per job and queue, from the worker's own /metrics. */
+async function jobTimes(port: number): Promise<Record<string, { count: number; meanMs: number }>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const value = (name: string, queue: string) =>
+    Number(new RegExp(`^${name}\\{[^}]*queue="${queue}"[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const out: Record<string, { count: number; meanMs: number }> = {};
+  for (const queue of ['rollout', 'reconcile']) {
+    const count = value('heliomesh_job_duration_seconds_count', queue);
+    out[queue] = { count, meanMs: (value('heliomesh_job_duration_seconds_sum', queue) / count) * 1000 };
+  }
+  for (const stage of ['read', 'decide', 'commit']) {
+    const stat = (name: string) =>
+      Number(new RegExp(`^${name}\\{[^}]*stage="${stage}"[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const count = stat('heliomesh_rollout_tick_stage_seconds_count');
+    out[`tick ${stage}`] = {
+      count,
+      meanMs: (stat('heliomesh_rollout_tick_stage_seconds_sum') / count) * 1000,
+    };
+  }
+  for (const gauge of [
+    'nodejs_eventloop_lag_mean_seconds',
+    'nodejs_eventloop_lag_p99_seconds',
+    'nodejs_eventloop_lag_max_seconds',
+  ]) {
+    const v = Number(new RegExp(`^${gauge}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    out[gauge] = { count: 1, meanMs: v * 1000 };
+  }
+  return out;
+}
+
+function report(
+  rows: TickRow[],
+  m: {
+    rawPerSecond: number;
+    cores: number;
+    peakRssMb: number;
+    jobs: Record<string, { count: number; meanMs: number }>;
+  },
+): void {
   // The start-up burst: every rollout's first tick is due when the worker starts (a backlog).
   const burst = rows.filter((r) => r.tick === 1);
   const burstSeconds = (burst.at(-1)!.at - burst[0]!.at) / 1000;
@@ -410,6 +451,26 @@ function report(rows: TickRow[], m: { rawPerSecond: number; cores: number; peakR
       { measure: 'steady state: tick lag max (ms)', value: Math.max(...lags) },
       { measure: 'worker CPU, whole run (cores)', value: m.cores },
       { measure: 'worker peak RSS (MiB)', value: m.peakRssMb },
+      { measure: 'rollout jobs: count', value: m.jobs['rollout']!.count },
+      { measure: 'rollout jobs: mean processing (ms)', value: m.jobs['rollout']!.meanMs },
+      { measure: 'reconcile jobs: count', value: m.jobs['reconcile']!.count },
+      { measure: 'reconcile jobs: mean processing (ms)', value: m.jobs['reconcile']!.meanMs },
+      {
+        measure: 'worker event loop delay mean (ms)',
+        value: m.jobs['nodejs_eventloop_lag_mean_seconds']!.meanMs,
+      },
+      {
+        measure: 'worker event loop delay p99 (ms)',
+        value: m.jobs['nodejs_eventloop_lag_p99_seconds']!.meanMs,
+      },
+      {
+        measure: 'worker event loop delay max (ms)',
+        value: m.jobs['nodejs_eventloop_lag_max_seconds']!.meanMs,
+      },
+      ...['read', 'decide', 'commit'].map((stage) => ({
+        measure: `tick stage ${stage}: mean (ms)`,
+        value: m.jobs[`tick ${stage}`]!.meanMs,
+      })),
     ]),
   );
   console.log(

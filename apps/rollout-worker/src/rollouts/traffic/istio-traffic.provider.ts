@@ -1,6 +1,6 @@
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RolloutRouteState } from '@heliomesh/core';
-import { inTenantTx, OutboxRepository } from '@heliomesh/db';
+import { OutboxRepository } from '@heliomesh/db';
 import type { ReconcileJobData } from '@heliomesh/queue';
 import {
   type AppliedRoute,
@@ -50,14 +50,10 @@ export class IstioTrafficProvider implements TrafficProvider {
   }
 
   async getWeights(target: TrafficTarget): Promise<AppliedRoute | undefined> {
-    const rows: Array<{ object: { spec?: { http?: HttpRoute[] } }; applied_at: Date }> = await inTenantTx(
-      this.db,
-      target.tenantId,
-      (m) =>
-        m.query(
-          `SELECT object, applied_at FROM applied_objects WHERE service_id = $1 AND kind = 'VirtualService' AND name = $2`,
-          [target.serviceId, `heliomesh-${target.service}`],
-        ),
+    // The worker's own read of its inventory (a system query: one statement, no transaction).
+    const rows: Array<{ object: { spec?: { http?: HttpRoute[] } }; applied_at: Date }> = await this.db.query(
+      `SELECT object, applied_at FROM applied_objects WHERE tenant_id = $1 AND service_id = $2 AND kind = 'VirtualService' AND name = $3`,
+      [target.tenantId, target.serviceId, `heliomesh-${target.service}`],
     );
     const http = rows[0]?.object.spec?.http;
     if (!http) return undefined;
