@@ -30,10 +30,10 @@ describe('heliomesh validate (the built CLI, as CI runs it)', () => {
     examples.forEach((text, i) =>
       writeFileSync(join(dir, `example-${String(i).padStart(2, '0')}.yaml`), text),
     );
-    const result = await runBin(['validate', '-f', dir, 'apps/cli/demo/shop-policies.yaml']);
+    const result = await runBin(['validate', '-f', dir, 'apps/cli/demo/policies']);
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain(
-      `${examples.length + 3} policies in ${examples.length + 1} files: 0 errors`,
+      `${examples.length + 3} policies in ${examples.length + 3} files: 0 errors`,
     );
     expect(result.code).toBe(0);
   });

@@ -35,9 +35,9 @@ export function applyCommands(program: Command, rt: CliRuntime): void {
     .command('apply')
     .summary('make the stored policies match files (created/configured/unchanged; --prune, --dry-run)')
     .description(
-      'Applies Heliomesh policy documents (apiVersion: heliomesh.io/v1alpha1) like kubectl apply: each policy is\n' +
-        'created, configured or left unchanged, and the bundle commits as a whole or not at all. --prune deletes\n' +
-        "the tenant's policies the files do not contain; --dry-run stores nothing and shows the diff of the\n" +
+      'Applies Heliomesh policy documents (apiVersion: heliomesh.io/v1alpha1) like kubectl apply: each policy is ' +
+        'created, configured or left unchanged, and the bundle commits as a whole or not at all. --prune deletes ' +
+        "the tenant's policies the files do not contain; --dry-run stores nothing and shows the diff of the " +
         'generated Istio objects.',
     )
     .requiredOption('-f, --filename <path...>', 'policy file(s) or directories; - for stdin')

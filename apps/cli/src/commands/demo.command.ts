@@ -23,11 +23,11 @@ export function demoCommand(program: Command, rt: CliRuntime): void {
     .command('demo')
     .summary('run the demo story against a running `npm start` (npm run demo)')
     .description(
-      'Against a running `npm start` (sandbox): applies three policies to the demo shop (fault injection on\n' +
-        'ratings, a rate limit on checkout, a deny list on payment), then runs a canary of reviews v2 that is\n' +
-        'promoted and one of reviews v3 that is rolled back, with live progress bars and the evidence for each\n' +
-        'decision. Reads the server from --server/HELIOMESH_SERVER (default http://127.0.0.1:$POLICY_API_PORT)\n' +
-        'and the demo token from --token/HELIOMESH_TOKEN or the state directory. Exit code 0 when both\n' +
+      'Against a running `npm start` (sandbox): applies three policies to the demo shop (fault injection on ' +
+        'ratings, a rate limit on checkout, a deny list on payment), then runs a canary of reviews v2 that is ' +
+        'promoted and one of reviews v3 that is rolled back, with live progress bars and the evidence for each ' +
+        'decision. Reads the server from --server/HELIOMESH_SERVER (default http://127.0.0.1:$POLICY_API_PORT) ' +
+        'and the demo token from --token/HELIOMESH_TOKEN or the state directory. Exit code 0 when both ' +
         'canaries end as expected.',
     )
     .option(

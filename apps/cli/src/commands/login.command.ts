@@ -18,8 +18,8 @@ export function loginCommand(program: Command, rt: CliRuntime): void {
     .command('login')
     .summary('save a server URL and token as a context (and make it current)')
     .description(
-      'Saves a server URL and token as a context in the config file (mode 0600) and makes it the current one.\n' +
-        'Give the token with --token (or HELIOMESH_TOKEN, or --token-stdin). It is checked against the server\n' +
+      'Saves a server URL and token as a context in the config file (mode 0600) and makes it the current one. ' +
+        'Give the token with --token (or HELIOMESH_TOKEN, or --token-stdin). It is checked against the server ' +
         'first (skip with --no-verify).',
     )
     .argument('<server>', 'the policy API, e.g. http://127.0.0.1:3000')

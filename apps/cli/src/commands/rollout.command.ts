@@ -40,7 +40,7 @@ export function rolloutCommand(program: Command, rt: CliRuntime): void {
     .command('rollout')
     .summary('start, steer and watch progressive deliveries')
     .description(
-      'Progressive delivery: start a rollout from a file, steer it, and watch it to its verdict.\n' +
+      'Progressive delivery: start a rollout from a file, steer it, and watch it to its verdict.\n\n' +
         'ROLLOUT is a rollout id, or a service (NAME with -n NAMESPACE, or NAMESPACE/NAME) for its running (else latest) rollout.',
     );
 

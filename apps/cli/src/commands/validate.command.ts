@@ -18,10 +18,10 @@ export function validateCommand(program: Command, rt: CliRuntime): void {
     .command('validate')
     .summary('check policy files offline (schema + validation catalogue); exit 1 on errors')
     .description(
-      'Checks Heliomesh policy files without a server: the schema of every document and the validation\n' +
-        'catalogue (HM codes) on what they would generate. Prints one `file:document:path CODE severity: message`\n' +
-        'line per finding and exits 1 when there is an error (or, with --strict, a warning): made for CI.\n' +
-        "Checks that need the cluster's services (unknown versions, ports, pods) run only with --services FILE;\n" +
+      'Checks Heliomesh policy files without a server: the schema of every document and the validation ' +
+        'catalogue (HM codes) on what they would generate. Prints one `file:document:path CODE severity: message` ' +
+        'line per finding and exits 1 when there is an error (or, with --strict, a warning): made for CI. ' +
+        "Checks that need the cluster's services (unknown versions, ports, pods) run only with --services FILE; " +
         'without it they are skipped and named.',
     )
     .requiredOption(
@@ -78,7 +78,7 @@ function textReport(r: ValidationReport, p: Palette): string {
   if (r.skipped.length)
     lines.push(
       p.dim(
-        `Skipped without --services (they check the cluster's services): ${r.skipped.map((d) => `${d.code} ${d.title}`).join('; ')}.`,
+        `Skipped without --services (they check the cluster's services, e.g. unknown versions and ports): ${r.skipped.map((d) => d.code).join(', ')}.`,
       ),
     );
   lines.push(

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { formatPolicyDocuments } from '@heliomesh/policy';
@@ -7,7 +7,7 @@ import { ApiClient } from '../api/api-client.service.js';
 import type { ApplyResult, GeneratedConfig, RolloutView, ServiceView } from '../api/api.types.js';
 import { printApply } from '../commands/apply-output.util.js';
 import { waitApplied } from '../commands/wait-applied.util.js';
-import { parseSources } from '../files/policy-sources.util.js';
+import { findingLine, parseSources } from '../files/policy-sources.util.js';
 import { renderTable } from '../io/table.util.js';
 import type { CliRuntime } from '../program/cli-runtime.util.js';
 import { rolloutBodyFromFile } from '../rollout/rollout-file.util.js';
@@ -33,8 +33,12 @@ const REASON = 'npm run demo';
 
 /** The two canaries and the verdict each should reach. */
 const CANARIES = [
-  { file: 'reviews-v2-canary.yaml', expect: 'Succeeded', title: 'a canary of reviews v2 (healthy)' },
-  { file: 'reviews-v3-canary.yaml', expect: 'RolledBack', title: 'a canary of reviews v3 (slow, fails 8 %)' },
+  { file: 'rollouts/reviews-v2-canary.yaml', expect: 'Succeeded', title: 'a canary of reviews v2 (healthy)' },
+  {
+    file: 'rollouts/reviews-v3-canary.yaml',
+    expect: 'RolledBack',
+    title: 'a canary of reviews v3 (slow, fails 8 %)',
+  },
 ] as const;
 
 export interface DemoOutcome {
@@ -66,7 +70,7 @@ export async function runDemo(rt: CliRuntime, opts: DemoOptions): Promise<DemoOu
   );
 
   rt.out(
-    p.bold('\n2. Policies: fault injection on ratings, a rate limit on checkout, a deny list on payment'),
+    p.bold('\n2. Policies: a rate limit on checkout, a deny list on payment, fault injection on ratings'),
   );
   await applyPolicies(rt, api, opts, services);
 
@@ -114,6 +118,7 @@ export async function runDemo(rt: CliRuntime, opts: DemoOptions): Promise<DemoOu
       p.bold('Drive the same flows yourself:'),
       `  npx heliomesh login ${opts.server} --token ${opts.tokenHint} --gateway ${opts.gateway}`,
       `  npx heliomesh get policies -n ${NAMESPACE}`,
+      '  npx heliomesh apply -f apps/cli/demo/policies --dry-run',
       `  npx heliomesh describe service reviews -n ${NAMESPACE}`,
       `  npx heliomesh rollout start -f ${join('apps/cli/demo', CANARIES[1].file)} --watch`,
       '  npx heliomesh get audit --action "rollout.*"',
@@ -139,9 +144,14 @@ async function applyPolicies(
   opts: DemoOptions,
   services: readonly ServiceView[],
 ): Promise<void> {
-  const file = 'shop-policies.yaml';
-  const parsed = parseSources([{ name: file, text: readFileSync(join(opts.assetsDir, file), 'utf8') }]);
-  if (parsed.findings.length) throw new Error(`${file} is not valid: ${parsed.findings[0]!.message}`);
+  const dir = join(opts.assetsDir, 'policies');
+  const parsed = parseSources(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((f) => ({ name: f, text: readFileSync(join(dir, f), 'utf8') })),
+  );
+  if (parsed.findings.length) throw new Error(`${dir} is not valid: ${findingLine(parsed.findings[0]!)}`);
   const result = (
     await api.request<ApplyResult>('POST', '/v1/apply', {
       yaml: formatPolicyDocuments(parsed.policies.map((s) => s.policy)),

@@ -17,7 +17,8 @@ export function processIo(): Io {
     err: (text) => void process.stderr.write(text),
     isTTY,
     colour: wantsColour(process.env, isTTY),
-    columns: process.stdout.columns ?? 100,
+    // A pty without a size (script, some CI runners) reports 0 columns.
+    columns: process.stdout.columns || Number(process.env['COLUMNS']) || 100,
     env: process.env,
     cwd: process.cwd(),
     readStdin: async () => {

@@ -32,6 +32,12 @@ describe('rollout formatting', () => {
     expect(progressLine(rolloutView(), events, p, { unicode: false, columns: 200 })).toBe(
       'reviews v1→v2  [####----------------]   20 %  Progressing  step 2/4 analysis: 1 passing run  success-rate 99.9 % ✓ · latency-p99 38 ms ✓',
     );
+    const waiting = rolloutView({ nextTickAt: '2026-01-01T00:00:07.200Z' });
+    expect(
+      progressLine(waiting, [], p, { unicode: false, columns: 200, now: Date.parse('2026-01-01T00:00:03Z') }),
+    ).toBe(
+      'reviews v1→v2  [####----------------]   20 %  Progressing  step 2/4 analysis: 1 passing run, next check in 5s',
+    );
     // A line that would wrap cannot be redrawn in place: measurements go first, then the tail.
     expect(progressLine(rolloutView(), events, p, { unicode: false, columns: 100 })).toBe(
       'reviews v1→v2  [####----------------]   20 %  Progressing  step 2/4 analysis: 1 passing run',

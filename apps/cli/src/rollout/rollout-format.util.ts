@@ -76,17 +76,22 @@ export function lastAnalysis(events: readonly RolloutEvent[]): RolloutEvent | un
 
 /**
  * One status line: versions, bar, weight, step, phase, last measurements. Cut to `columns` so
- * that a live line never wraps (a wrapped line cannot be redrawn in place).
+ * that a live line never wraps (a wrapped line cannot be redrawn in place). With `now`, the time
+ * to the engine's next check, so a live line visibly moves while a step waits.
  */
 export function progressLine(
   view: RolloutView,
   events: readonly RolloutEvent[],
   p: Palette,
-  opts: { unicode: boolean; columns: number },
+  opts: { unicode: boolean; columns: number; now?: number },
 ): string {
+  const next =
+    opts.now !== undefined && view.nextTickAt
+      ? Math.ceil((Date.parse(view.nextTickAt) - opts.now) / 1000)
+      : undefined;
   const step = isTerminal(view.phase)
     ? 'done'
-    : `step ${Math.min(view.step.index + 1, view.step.total)}/${view.step.total} ${view.step.description}`;
+    : `step ${Math.min(view.step.index + 1, view.step.total)}/${view.step.total} ${view.step.description}${next !== undefined && next > 0 ? `, next check in ${next}s` : ''}`;
   const analysis = lastAnalysis(events);
   const parts = [
     `${view.service} ${view.stable}→${view.canary}`,

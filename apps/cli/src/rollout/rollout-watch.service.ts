@@ -60,7 +60,11 @@ export async function watchRollout(
         ? fresh.map((e) => eventLine(e, p)).filter((l): l is string => l !== undefined)
         : [];
       // Logs may wrap; only a line redrawn in place must fit the terminal.
-      const line = progressLine(view, events, p, { unicode: live, columns: live ? io.columns : Infinity });
+      const line = progressLine(view, events, p, {
+        unicode: live,
+        columns: live ? io.columns : Infinity,
+        ...(live ? { now: io.now() } : {}),
+      });
       if (live) {
         io.out(`\r\x1b[2K${printable.map((l) => `${l}\n`).join('')}${line}`);
       } else {
