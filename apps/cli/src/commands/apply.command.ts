@@ -30,6 +30,11 @@ interface ApplyFlags extends FileFlags {
   output: OutputFormat;
 }
 
+interface DeleteFlags extends FileFlags {
+  dryRun?: boolean;
+  ignoreNotFound?: boolean;
+}
+
 export function applyCommands(program: Command, rt: CliRuntime): void {
   program
     .command('apply')
@@ -56,37 +61,7 @@ export function applyCommands(program: Command, rt: CliRuntime): void {
         .argParser(parseOutputFormat)
         .default('table'),
     )
-    .action(async (opts: ApplyFlags) => {
-      const parsed = await readPolicies(rt, opts);
-      if (!parsed.policies.length && !opts.prune)
-        throw new HeliomeshError({
-          code: 'NOTHING_TO_APPLY',
-          status: 400,
-          message: 'The files contain no policies.',
-        });
-      const api = rt.api();
-      const result = await api
-        .request<ApplyResult>('POST', '/v1/apply', {
-          yaml: formatPolicyDocuments(parsed.policies.map((s) => s.policy)),
-          query: { prune: opts.prune ? 'true' : undefined, dryRun: opts.dryRun ? 'true' : undefined },
-          reason: opts.reason,
-        })
-        .then((r) => r.body)
-        .catch((err: unknown) => {
-          throw inFiles(err, parsed.policies);
-        });
-      if (opts.output !== 'table') rt.out(formatData(result, opts.output));
-      else printApply(rt, result, parsed.policies, opts.dryRun === true);
-      if (opts.wait && !opts.dryRun) {
-        const changed = new Set([...result.created, ...result.configured]);
-        await waitApplied(
-          rt,
-          api,
-          parsed.policies.map((s) => s.policy).filter((p) => changed.has(`${p.target.namespace}/${p.name}`)),
-          opts.timeout,
-        );
-      }
-    });
+    .action((opts: ApplyFlags) => apply(rt, opts));
 
   program
     .command('delete')
@@ -96,46 +71,7 @@ export function applyCommands(program: Command, rt: CliRuntime): void {
     .option('--dry-run', 'change nothing; show the diff of the Istio objects')
     .option('--ignore-not-found', 'a policy that does not exist is not an error')
     .option('--reason <text>', 'why (recorded in the audit log)')
-    .action(async (opts: FileFlags & { dryRun?: boolean; ignoreNotFound?: boolean }) => {
-      const parsed = await readPolicies(rt, opts);
-      const api = rt.api();
-      const byNamespace = new Map<string, PolicyView[]>();
-      let missing = 0;
-      for (const { policy } of parsed.policies) {
-        const ns = policy.target.namespace;
-        if (!byNamespace.has(ns))
-          byNamespace.set(ns, await api.list<PolicyView>('/v1/policies', { namespace: ns }));
-        const found = byNamespace
-          .get(ns)!
-          .find(
-            (p) =>
-              p.name === policy.name &&
-              (policy.target.cluster === undefined || p.cluster === policy.target.cluster),
-          );
-        const label = `${policy.kind} ${ns}/${policy.name}`;
-        if (!found) {
-          missing++;
-          rt.out(rt.p.yellow(`${label} not found`));
-          continue;
-        }
-        const res = await api.request<DryRunResult | { deleted: boolean }>(
-          'DELETE',
-          `/v1/policies/${found.id}`,
-          {
-            query: { dryRun: opts.dryRun ? 'true' : undefined },
-            reason: opts.reason,
-          },
-        );
-        rt.out(rt.p.red(`${label} deleted${opts.dryRun ? ' (dry run)' : ''}`));
-        if ('dryRun' in res.body && res.body.diff) rt.out(colourDiff(res.body.diff, rt.p));
-      }
-      if (missing && !opts.ignoreNotFound)
-        throw new HeliomeshError({
-          code: 'NOT_FOUND',
-          status: 404,
-          message: `${missing} of the policies did not exist (add --ignore-not-found when that is expected).`,
-        });
-    });
+    .action((opts: DeleteFlags) => remove(rt, opts));
 
   program
     .command('export')
@@ -143,6 +79,77 @@ export function applyCommands(program: Command, rt: CliRuntime): void {
     .action(async () => {
       const yaml = await rt.api().get<string>('/v1/export');
       rt.io.out(typeof yaml === 'string' ? yaml : '');
+    });
+}
+
+async function apply(rt: CliRuntime, opts: ApplyFlags): Promise<void> {
+  const parsed = await readPolicies(rt, opts);
+  if (!parsed.policies.length && !opts.prune)
+    throw new HeliomeshError({
+      code: 'NOTHING_TO_APPLY',
+      status: 400,
+      message: 'The files contain no policies.',
+    });
+  const api = rt.api();
+  const result = await api
+    .request<ApplyResult>('POST', '/v1/apply', {
+      yaml: formatPolicyDocuments(parsed.policies.map((s) => s.policy)),
+      query: { prune: opts.prune ? 'true' : undefined, dryRun: opts.dryRun ? 'true' : undefined },
+      reason: opts.reason,
+    })
+    .then((r) => r.body)
+    .catch((err: unknown) => {
+      throw inFiles(err, parsed.policies);
+    });
+  if (opts.output !== 'table') rt.out(formatData(result, opts.output));
+  else printApply(rt, result, parsed.policies, opts.dryRun === true);
+  if (opts.wait && !opts.dryRun) {
+    const changed = new Set([...result.created, ...result.configured]);
+    const policies = parsed.policies.map((s) => s.policy);
+    await waitApplied(
+      rt,
+      api,
+      policies.filter((p) => changed.has(`${p.target.namespace}/${p.name}`)),
+      opts.timeout,
+    );
+  }
+}
+
+/** Deletes each policy of the files by namespace and name (one list per namespace). */
+async function remove(rt: CliRuntime, opts: DeleteFlags): Promise<void> {
+  const parsed = await readPolicies(rt, opts);
+  const api = rt.api();
+  const byNamespace = new Map<string, PolicyView[]>();
+  let missing = 0;
+  for (const { policy } of parsed.policies) {
+    const ns = policy.target.namespace;
+    if (!byNamespace.has(ns))
+      byNamespace.set(ns, await api.list<PolicyView>('/v1/policies', { namespace: ns }));
+    const found = byNamespace
+      .get(ns)!
+      .find(
+        (p) =>
+          p.name === policy.name &&
+          (policy.target.cluster === undefined || p.cluster === policy.target.cluster),
+      );
+    const label = `${policy.kind} ${ns}/${policy.name}`;
+    if (!found) {
+      missing++;
+      rt.out(rt.p.yellow(`${label} not found`));
+      continue;
+    }
+    const res = await api.request<DryRunResult | { deleted: boolean }>('DELETE', `/v1/policies/${found.id}`, {
+      query: { dryRun: opts.dryRun ? 'true' : undefined },
+      reason: opts.reason,
+    });
+    rt.out(rt.p.red(`${label} deleted${opts.dryRun ? ' (dry run)' : ''}`));
+    if ('dryRun' in res.body && res.body.diff) rt.out(colourDiff(res.body.diff, rt.p));
+  }
+  if (missing && !opts.ignoreNotFound)
+    throw new HeliomeshError({
+      code: 'NOT_FOUND',
+      status: 404,
+      message: `${missing} of the policies did not exist (add --ignore-not-found when that is expected).`,
     });
 }
 

@@ -10,31 +10,11 @@ export function contextCommand(program: Command, rt: CliRuntime): void {
     .description(
       'Contexts are saved servers and tokens (heliomesh login adds them). Tokens are never printed.',
     );
-
   context
     .command('list')
     .alias('ls')
     .description('list the contexts; * marks the current one')
-    .action(() => {
-      const config = loadConfig(rt.configPath);
-      if (!config.contexts.length) {
-        rt.out('No contexts yet. Log in: heliomesh login <server-url> --token <token>');
-        return;
-      }
-      rt.out(
-        renderTable(
-          ['current', 'name', 'server', 'gateway', 'tenant'],
-          config.contexts.map((c) => [
-            c.name === config['current-context'] ? '*' : ' ',
-            c.name,
-            c.server,
-            c.gateway ?? '',
-            c.tenant ?? '',
-          ]),
-        ),
-      );
-    });
-
+    .action(() => list(rt));
   context
     .command('use')
     .description('make a context the current one')
@@ -45,7 +25,6 @@ export function contextCommand(program: Command, rt: CliRuntime): void {
       saveConfig(rt.configPath, { ...config, 'current-context': name });
       rt.out(`Switched to context "${name}".`);
     });
-
   context
     .command('current')
     .description('print the current context and its server')
@@ -57,22 +36,43 @@ export function contextCommand(program: Command, rt: CliRuntime): void {
           : `(no context: ${t.server} from --server or HELIOMESH_SERVER)`,
       );
     });
-
   context
     .command('delete')
     .alias('rm')
     .description('remove a context and its token from the config file')
     .argument('<name>', 'context name')
-    .action((name: string) => {
-      const config = loadConfig(rt.configPath);
-      findContext(config, name);
-      const current = config['current-context'] === name ? undefined : config['current-context'];
-      saveConfig(rt.configPath, {
-        'current-context': current,
-        contexts: config.contexts.filter((c) => c.name !== name),
-      });
-      rt.out(
-        `Deleted context "${name}".${current === undefined ? ' No context is current now; heliomesh context use <name>.' : ''}`,
-      );
-    });
+    .action((name: string) => remove(rt, name));
+}
+
+function list(rt: CliRuntime): void {
+  const config = loadConfig(rt.configPath);
+  if (!config.contexts.length) {
+    rt.out('No contexts yet. Log in: heliomesh login <server-url> --token <token>');
+    return;
+  }
+  rt.out(
+    renderTable(
+      ['current', 'name', 'server', 'gateway', 'tenant'],
+      config.contexts.map((c) => [
+        c.name === config['current-context'] ? '*' : ' ',
+        c.name,
+        c.server,
+        c.gateway ?? '',
+        c.tenant ?? '',
+      ]),
+    ),
+  );
+}
+
+function remove(rt: CliRuntime, name: string): void {
+  const config = loadConfig(rt.configPath);
+  findContext(config, name);
+  const current = config['current-context'] === name ? undefined : config['current-context'];
+  saveConfig(rt.configPath, {
+    'current-context': current,
+    contexts: config.contexts.filter((c) => c.name !== name),
+  });
+  rt.out(
+    `Deleted context "${name}".${current === undefined ? ' No context is current now; heliomesh context use <name>.' : ''}`,
+  );
 }

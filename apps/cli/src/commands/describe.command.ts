@@ -105,45 +105,11 @@ async function describeService(
       `${age(s.discoveredAt, rt.io.now())} ago${s.removed ? p.red(' (removed from the cluster)') : ''}`,
     ),
     'Versions:',
-    indent(
-      renderTable(
-        ['version', 'pods', 'labels'],
-        s.versions.map((v) => [
-          v.name,
-          String(v.pods),
-          Object.entries(v.labels)
-            .map(([k, x]) => `${k}=${x}`)
-            .join(','),
-        ]),
-      ),
-    ),
+    versionsTable(s),
     'Policies:',
-    policies.length
-      ? indent(
-          renderTable(
-            ['name', 'kind', 'revision', 'status'],
-            policies.map((x) => [x.name, x.kind, String(x.revision), policyStatus(x, p)]),
-          ),
-        )
-      : '  (none)',
+    policiesTable(policies, p),
     'Rollouts:',
-    rollouts.length
-      ? indent(
-          renderTable(
-            ['id', 'versions', 'phase', 'weight', 'age'],
-            rollouts
-              .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
-              .slice(0, 5)
-              .map((r) => [
-                r.id,
-                `${r.stable}->${r.canary}`,
-                phaseText(r.phase, p),
-                `${r.canaryWeight}%`,
-                age(r.createdAt, rt.io.now()),
-              ]),
-          ),
-        )
-      : '  (none)',
+    rolloutsTable(rollouts, p, rt.io.now()),
     `Findings (${config.emitted ? 'config generated' : p.red('nothing generated: an error blocks this host')}):`,
     findingsText(config.findings, p),
     `Health (last ${window} s):`,
@@ -152,6 +118,47 @@ async function describeService(
     config.yaml ? indent(config.yaml) : '  (none)',
   ];
   return out.join('\n');
+}
+
+function versionsTable(s: ServiceView): string {
+  const labels = (l: Record<string, string>) =>
+    Object.entries(l)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+  return indent(
+    renderTable(
+      ['version', 'pods', 'labels'],
+      s.versions.map((v) => [v.name, String(v.pods), labels(v.labels)]),
+    ),
+  );
+}
+
+function policiesTable(policies: readonly PolicyView[], p: Palette): string {
+  if (!policies.length) return '  (none)';
+  return indent(
+    renderTable(
+      ['name', 'kind', 'revision', 'status'],
+      policies.map((x) => [x.name, x.kind, String(x.revision), policyStatus(x, p)]),
+    ),
+  );
+}
+
+/** The five most recent. */
+function rolloutsTable(rollouts: readonly RolloutView[], p: Palette, now: number): string {
+  if (!rollouts.length) return '  (none)';
+  const recent = [...rollouts].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1)).slice(0, 5);
+  return indent(
+    renderTable(
+      ['id', 'versions', 'phase', 'weight', 'age'],
+      recent.map((r) => [
+        r.id,
+        `${r.stable}->${r.canary}`,
+        phaseText(r.phase, p),
+        `${r.canaryWeight}%`,
+        age(r.createdAt, now),
+      ]),
+    ),
+  );
 }
 
 async function healthText(rt: CliRuntime, s: ServiceView, window: number): Promise<string> {

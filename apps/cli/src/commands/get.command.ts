@@ -20,7 +20,13 @@ export function getCommand(program: Command, rt: CliRuntime): void {
     .command('get')
     .summary('list services, policies, rollouts or audit events')
     .description('Lists resources as a table, or as the API returns them with -o json|yaml.');
+  getServices(get, rt);
+  getPolicies(get, rt);
+  getRollouts(get, rt);
+  getAudit(get, rt);
+}
 
+function getServices(get: Command, rt: CliRuntime): void {
   get
     .command('services')
     .aliases(['service', 'svc'])
@@ -34,7 +40,9 @@ export function getCommand(program: Command, rt: CliRuntime): void {
         .list<ServiceView>('/v1/services', { namespace: opts.namespace, cluster: opts.cluster });
       print(rt, opts.output, items, () => servicesTable(items));
     });
+}
 
+function getPolicies(get: Command, rt: CliRuntime): void {
   get
     .command('policies')
     .aliases(['policy', 'pol'])
@@ -49,7 +57,9 @@ export function getCommand(program: Command, rt: CliRuntime): void {
       ).filter((p) => opts.service === undefined || p.target.service === opts.service);
       print(rt, opts.output, items, () => policiesTable(items, rt.p, rt.io.now()));
     });
+}
 
+function getRollouts(get: Command, rt: CliRuntime): void {
   get
     .command('rollouts')
     .aliases(['rollout', 'ro'])
@@ -65,7 +75,18 @@ export function getCommand(program: Command, rt: CliRuntime): void {
       items.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
       print(rt, opts.output, items, () => rolloutsTable(items, rt.p, rt.io.now()));
     });
+}
 
+interface AuditFlags {
+  action?: string;
+  actor?: string;
+  resource?: string;
+  since?: string;
+  limit: string;
+  output: OutputFormat;
+}
+
+function getAudit(get: Command, rt: CliRuntime): void {
   get
     .command('audit')
     .description('audit events, newest first')
@@ -75,25 +96,16 @@ export function getCommand(program: Command, rt: CliRuntime): void {
     .option('--since <time>', 'RFC 3339 time, inclusive')
     .option('--limit <n>', 'how many (1-500)', '20')
     .addOption(outputOption())
-    .action(
-      async (opts: {
-        action?: string;
-        actor?: string;
-        resource?: string;
-        since?: string;
-        limit: string;
-        output: OutputFormat;
-      }) => {
-        const page = await rt.api().get<{ items: AuditEvent[] }>('/v1/audit', {
-          action: opts.action,
-          actor: opts.actor,
-          resourceId: opts.resource,
-          since: opts.since,
-          limit: opts.limit,
-        });
-        print(rt, opts.output, page.items, () => auditTable(page.items, rt.io.now()));
-      },
-    );
+    .action(async (opts: AuditFlags) => {
+      const page = await rt.api().get<{ items: AuditEvent[] }>('/v1/audit', {
+        action: opts.action,
+        actor: opts.actor,
+        resourceId: opts.resource,
+        since: opts.since,
+        limit: opts.limit,
+      });
+      print(rt, opts.output, page.items, () => auditTable(page.items, rt.io.now()));
+    });
 }
 
 function print(rt: CliRuntime, format: OutputFormat, data: unknown[], table: () => string): void {

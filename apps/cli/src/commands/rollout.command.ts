@@ -43,41 +43,7 @@ export function rolloutCommand(program: Command, rt: CliRuntime): void {
       'Progressive delivery: start a rollout from a file, steer it, and watch it to its verdict.\n\n' +
         'ROLLOUT is a rollout id, or a service (NAME with -n NAMESPACE, or NAMESPACE/NAME) for its running (else latest) rollout.',
     );
-
-  watchOptions(
-    rollout
-      .command('start')
-      .description('start a rollout from a file (the body of POST /v1/rollouts, or kind: Rollout)')
-      .requiredOption('-f, --filename <file>', 'rollout YAML or JSON; - for stdin')
-      .option('-w, --watch', 'follow it to its verdict (exit code 1 unless it succeeds)')
-      .option('--reason <text>', 'why (recorded in the audit log)')
-      .addOption(
-        new Option('-o, --output <format>', 'table, json or yaml')
-          .argParser(parseOutputFormat)
-          .default('table'),
-      ),
-  ).action(
-    async (
-      opts: WatchFlags & { filename: string; watch?: boolean; reason?: string; output: OutputFormat },
-    ) => {
-      const [file] = await readSources([opts.filename], rt.io);
-      const body = rolloutBodyFromFile(file!.text, file!.name);
-      const api = rt.api();
-      const created = await api.post<{ rollout: RolloutView; webhookSecret?: string }>('/v1/rollouts', body, {
-        reason: opts.reason,
-      });
-      if (opts.output !== 'table') rt.out(formatData(created, opts.output));
-      else {
-        const r = created.rollout;
-        rt.out(
-          `rollout ${r.id} started: ${r.namespace}/${r.service} ${r.stable}→${r.canary} (${r.strategy}, ${r.step.total} steps)`,
-        );
-        if (created.webhookSecret) rt.out(`webhook secret (shown once): ${created.webhookSecret}`);
-      }
-      if (opts.watch) await watch(rt, api, created.rollout.id, opts);
-    },
-  );
-
+  startCommand(rollout, rt);
   watchOptions(
     rollout
       .command('watch')
@@ -92,13 +58,64 @@ export function rolloutCommand(program: Command, rt: CliRuntime): void {
       const view = await findRollout(api, ref, opts.namespace);
       await watch(rt, api, view.id, opts);
     });
+  steerCommands(rollout, rt);
+}
 
-  for (const [name, description] of [
-    ['pause', 'hold the rollout with the split as it is, until resumed, promoted or aborted'],
-    ['resume', 'continue a paused rollout'],
-    ['abort', 'send all traffic back to stable and end the rollout as Aborted'],
-    ['retry', 'start a rolled-back, failed or aborted rollout again from its first step'],
-  ] as const) {
+interface StartFlags extends WatchFlags {
+  filename: string;
+  watch?: boolean;
+  reason?: string;
+  output: OutputFormat;
+}
+
+function startCommand(rollout: Command, rt: CliRuntime): void {
+  watchOptions(
+    rollout
+      .command('start')
+      .description('start a rollout from a file (the body of POST /v1/rollouts, or kind: Rollout)')
+      .requiredOption('-f, --filename <file>', 'rollout YAML or JSON; - for stdin')
+      .option('-w, --watch', 'follow it to its verdict (exit code 1 unless it succeeds)')
+      .option('--reason <text>', 'why (recorded in the audit log)')
+      .addOption(
+        new Option('-o, --output <format>', 'table, json or yaml')
+          .argParser(parseOutputFormat)
+          .default('table'),
+      ),
+  ).action(async (opts: StartFlags) => {
+    const [file] = await readSources([opts.filename], rt.io);
+    const body = rolloutBodyFromFile(file!.text, file!.name);
+    const api = rt.api();
+    const created = await api.post<{ rollout: RolloutView; webhookSecret?: string }>('/v1/rollouts', body, {
+      reason: opts.reason,
+    });
+    if (opts.output !== 'table') rt.out(formatData(created, opts.output));
+    else {
+      const r = created.rollout;
+      rt.out(
+        `rollout ${r.id} started: ${r.namespace}/${r.service} ${r.stable}→${r.canary} (${r.strategy}, ${r.step.total} steps)`,
+      );
+      if (created.webhookSecret) rt.out(`webhook secret (shown once): ${created.webhookSecret}`);
+    }
+    if (opts.watch) await watch(rt, api, created.rollout.id, opts);
+  });
+}
+
+const STEER = [
+  ['pause', 'hold the rollout with the split as it is, until resumed, promoted or aborted'],
+  ['resume', 'continue a paused rollout'],
+  ['abort', 'send all traffic back to stable and end the rollout as Aborted'],
+  ['retry', 'start a rolled-back, failed or aborted rollout again from its first step'],
+] as const;
+
+interface PromoteFlags {
+  namespace?: string;
+  full?: boolean;
+  skipAnalysis?: boolean;
+  reason?: string;
+}
+
+function steerCommands(rollout: Command, rt: CliRuntime): void {
+  for (const [name, description] of STEER) {
     rollout
       .command(name)
       .description(description)
@@ -115,7 +132,6 @@ export function rolloutCommand(program: Command, rt: CliRuntime): void {
         printState(rt, name, view);
       });
   }
-
   rollout
     .command('promote')
     .description('complete the current step now, or with --full go straight to promotion')
@@ -124,21 +140,16 @@ export function rolloutCommand(program: Command, rt: CliRuntime): void {
     .option('--full', 'skip every remaining step')
     .option('--skip-analysis', 'also skip the remaining analysis (needs --reason; audited)')
     .option('--reason <text>', 'why (recorded in the audit log)')
-    .action(
-      async (
-        ref: string,
-        opts: { namespace?: string; full?: boolean; skipAnalysis?: boolean; reason?: string },
-      ) => {
-        const api = rt.api();
-        const { id } = await findRollout(api, ref, opts.namespace);
-        const view = await api.post<RolloutView>(`/v1/rollouts/${id}/promote`, {
-          full: opts.full === true,
-          skipAnalysis: opts.skipAnalysis === true,
-          ...(opts.reason ? { reason: opts.reason } : {}),
-        });
-        printState(rt, 'promote', view);
-      },
-    );
+    .action(async (ref: string, opts: PromoteFlags) => {
+      const api = rt.api();
+      const { id } = await findRollout(api, ref, opts.namespace);
+      const view = await api.post<RolloutView>(`/v1/rollouts/${id}/promote`, {
+        full: opts.full === true,
+        skipAnalysis: opts.skipAnalysis === true,
+        ...(opts.reason ? { reason: opts.reason } : {}),
+      });
+      printState(rt, 'promote', view);
+    });
 }
 
 function printState(rt: CliRuntime, command: string, view: RolloutView): void {

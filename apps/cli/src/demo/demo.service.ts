@@ -78,29 +78,45 @@ export async function runDemo(rt: CliRuntime, opts: DemoOptions): Promise<DemoOu
   const rollouts: RolloutView[] = [];
   for (const [i, canary] of CANARIES.entries()) {
     rt.out(`\n${p.bold(`${i + 3}. ${canary.title[0]!.toUpperCase()}${canary.title.slice(1)}`)}`);
-    const body = rolloutBodyFromFile(readFileSync(join(opts.assetsDir, canary.file), 'utf8'), canary.file);
-    if (opts.interval)
-      body['analysis'] = { ...(body['analysis'] as object), interval: opts.interval, window: opts.interval };
-    const { rollout } = await api.post<{ rollout: RolloutView }>('/v1/rollouts', body, { reason: REASON });
-    rt.out(
-      p.dim(`rollout ${rollout.id}: ${rollout.stable} → ${rollout.canary}, ${rollout.step.total} steps`),
-    );
-    const watched = await watchRollout(api, rollout.id, rt.io, p, {
-      pollMs: opts.pollMs,
-      timeoutMs: opts.timeoutMs,
-      events: true,
-    });
-    if (watched.interrupted) {
-      rt.out(
-        `Stopped; rollout ${rollout.id} goes on (${watched.view.phase}). Watch it: npx heliomesh rollout watch ${rollout.id}`,
-      );
+    const watched = await runCanary(rt, api, opts, canary.file);
+    if (watched.interrupted)
       return { asExpected: false, interrupted: true, rollouts: [...rollouts, watched.view] };
-    }
-    rt.out(verdictSummary(watched.view, watched.events, p));
     rollouts.push(watched.view);
   }
-
   const asExpected = rollouts.every((r, i) => r.phase === CANARIES[i]!.expect);
+  printEpilogue(rt, opts, rollouts, asExpected);
+  return { asExpected, interrupted: false, rollouts };
+}
+
+/** Starts one canary from its file and watches it to its verdict. */
+async function runCanary(rt: CliRuntime, api: ApiClient, opts: DemoOptions, file: string) {
+  const body = rolloutBodyFromFile(readFileSync(join(opts.assetsDir, file), 'utf8'), file);
+  if (opts.interval)
+    body['analysis'] = { ...(body['analysis'] as object), interval: opts.interval, window: opts.interval };
+  const { rollout } = await api.post<{ rollout: RolloutView }>('/v1/rollouts', body, { reason: REASON });
+  rt.out(
+    rt.p.dim(`rollout ${rollout.id}: ${rollout.stable} → ${rollout.canary}, ${rollout.step.total} steps`),
+  );
+  const watched = await watchRollout(api, rollout.id, rt.io, rt.p, {
+    pollMs: opts.pollMs,
+    timeoutMs: opts.timeoutMs,
+    events: true,
+  });
+  if (watched.interrupted)
+    rt.out(
+      `Stopped; rollout ${rollout.id} goes on (${watched.view.phase}). Watch it: npx heliomesh rollout watch ${rollout.id}`,
+    );
+  else rt.out(verdictSummary(watched.view, watched.events, rt.p));
+  return watched;
+}
+
+function printEpilogue(
+  rt: CliRuntime,
+  opts: DemoOptions,
+  rollouts: readonly RolloutView[],
+  asExpected: boolean,
+): void {
+  const p = rt.p;
   rt.out(`\n${p.bold('Summary')}`);
   for (const r of rollouts)
     rt.out(
@@ -124,7 +140,6 @@ export async function runDemo(rt: CliRuntime, opts: DemoOptions): Promise<DemoOu
       '  npx heliomesh get audit --action "rollout.*"',
     ].join('\n'),
   );
-  return { asExpected, interrupted: false, rollouts };
 }
 
 function checkShop(services: readonly ServiceView[]): void {

@@ -36,9 +36,8 @@ export async function watchRollout(
   p: Palette,
   opts: WatchOptions,
 ): Promise<WatchResult> {
-  const live = io.isTTY;
+  const screen = new WatchScreen(io, p, opts.events);
   const events: RolloutEvent[] = [];
-  let lastLine = '';
   let failures = 0;
   let interrupted = false;
   void io.interrupted.then(() => {
@@ -46,43 +45,18 @@ export async function watchRollout(
   });
   const deadline = opts.timeoutMs === undefined ? Infinity : io.now() + opts.timeoutMs;
   for (;;) {
-    let view: RolloutView;
     try {
-      view = await api.get<RolloutView>(`/v1/rollouts/${id}`);
-      const after = events.at(-1)?.seq;
+      const view = await api.get<RolloutView>(`/v1/rollouts/${id}`);
       const fresh = await api.get<RolloutEvent[]>(`/v1/rollouts/${id}/events`, {
         limit: 1000,
-        ...(after !== undefined ? { afterSeq: after } : {}),
+        ...(events.length ? { afterSeq: events.at(-1)!.seq } : {}),
       });
       events.push(...fresh);
       failures = 0;
-      const printable = opts.events
-        ? fresh.map((e) => eventLine(e, p)).filter((l): l is string => l !== undefined)
-        : [];
-      // Logs may wrap; only a line redrawn in place must fit the terminal.
-      const line = progressLine(view, events, p, {
-        unicode: live,
-        columns: live ? io.columns : Infinity,
-        ...(live ? { now: io.now() } : {}),
-      });
-      if (live) {
-        io.out(`\r\x1b[2K${printable.map((l) => `${l}\n`).join('')}${line}`);
-      } else {
-        for (const l of printable) io.out(`${l}\n`);
-        if (line !== lastLine) io.out(`${line}\n`);
-      }
-      lastLine = line;
-      if (isTerminal(view.phase)) {
-        if (live) io.out('\n');
-        return { view, events, interrupted: false };
-      }
+      screen.show(view, fresh, events);
+      if (isTerminal(view.phase)) return { view, events, interrupted: false };
     } catch (err) {
-      if (
-        !(err instanceof HeliomeshError) ||
-        (err.status < 500 && err.code !== 'SERVER_UNREACHABLE') ||
-        ++failures > MAX_FAILED_READS
-      )
-        throw err;
+      if (!retriable(err) || ++failures > MAX_FAILED_READS) throw err;
     }
     if (io.now() > deadline)
       throw new HeliomeshError({
@@ -92,9 +66,50 @@ export async function watchRollout(
       });
     await Promise.race([io.sleep(opts.pollMs), io.interrupted]);
     if (interrupted) {
-      if (live) io.out('\n');
-      const current = await api.get<RolloutView>(`/v1/rollouts/${id}`);
-      return { view: current, events, interrupted: true };
+      screen.end();
+      return { view: await api.get<RolloutView>(`/v1/rollouts/${id}`), events, interrupted: true };
     }
+  }
+}
+
+/** A restarting API or a dropped connection, worth another read. */
+function retriable(err: unknown): boolean {
+  return err instanceof HeliomeshError && (err.status >= 500 || err.code === 'SERVER_UNREACHABLE');
+}
+
+/** What the watch prints: events above, and the progress line redrawn in place (terminal) or once per change (logs). */
+class WatchScreen {
+  private lastLine = '';
+
+  constructor(
+    private readonly io: Io,
+    private readonly p: Palette,
+    private readonly withEvents: boolean,
+  ) {}
+
+  show(view: RolloutView, fresh: readonly RolloutEvent[], all: readonly RolloutEvent[]): void {
+    const live = this.io.isTTY;
+    const printable = this.withEvents
+      ? fresh.map((e) => eventLine(e, this.p)).filter((l): l is string => l !== undefined)
+      : [];
+    // Logs may wrap; only a line redrawn in place must fit the terminal.
+    const line = progressLine(view, all, this.p, {
+      unicode: live,
+      columns: live ? this.io.columns : Infinity,
+      ...(live ? { now: this.io.now() } : {}),
+    });
+    if (live) {
+      this.io.out(`\r\x1b[2K${printable.map((l) => `${l}\n`).join('')}${line}`);
+      if (isTerminal(view.phase)) this.end();
+    } else {
+      for (const l of printable) this.io.out(`${l}\n`);
+      if (line !== this.lastLine) this.io.out(`${line}\n`);
+    }
+    this.lastLine = line;
+  }
+
+  /** Leaves the live line, so what follows starts on a line of its own. */
+  end(): void {
+    if (this.io.isTTY) this.io.out('\n');
   }
 }
