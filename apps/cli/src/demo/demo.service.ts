@@ -57,7 +57,15 @@ export async function runDemo(rt: CliRuntime, opts: DemoOptions): Promise<DemoOu
   const p = rt.p;
   const api = new ApiClient({ server: opts.server, token: opts.token }, rt.fetch);
   rt.out(p.bold(`Heliomesh demo against ${opts.server} (tenant demo, namespace ${NAMESPACE})`));
-  await api.request('GET', '/readyz', { accept: [503] });
+  await api.request('GET', '/readyz', { accept: [503] }).catch((err: unknown) => {
+    if (err instanceof HeliomeshError && err.code === 'SERVER_UNREACHABLE')
+      throw new HeliomeshError({
+        code: err.code,
+        status: err.status,
+        message: `Nothing answers at ${opts.server}. Start the platform with \`npm start\` in another terminal, wait for "Heliomesh is ready", then run \`npm run demo\` again (or pass --server).`,
+      });
+    throw err;
+  });
 
   const services = await api.list<ServiceView>('/v1/services', { namespace: NAMESPACE });
   checkShop(services);

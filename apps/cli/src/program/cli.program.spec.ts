@@ -110,6 +110,16 @@ describe('heliomesh (in-process, against an in-memory API)', () => {
     );
   });
 
+  it('tells a demo without a running platform to start it first', async () => {
+    const { code, err } = await run(['demo'], () => {
+      throw connectionRefused();
+    });
+    expect(code).toBe(1);
+    expect(err).toBe(
+      'error: SERVER_UNREACHABLE: Nothing answers at http://api.test. Start the platform with `npm start` in another terminal, wait for "Heliomesh is ready", then run `npm run demo` again (or pass --server).\n',
+    );
+  });
+
   it('lists policies as a table, and as the API sends them with -o json', async () => {
     const policy = {
       id: 'p1',
