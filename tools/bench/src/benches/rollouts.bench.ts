@@ -345,7 +345,7 @@ async function main(): Promise<void> {
   build();
   const libs: Libs = { db: await load('libs/db/dist/index.js'), core: await load('libs/core/dist/index.js') };
   console.log(
-    `rollouts bench: ${ROLLOUTS} rollouts (${TENANTS} tenants x ${PER_TENANT}), ${SECONDS} s, load average ${loadavg()
+    `worker NODE_OPTIONS: ${process.env['BENCH_WORKER_NODE_OPTIONS'] || '(none)'}; rollouts bench: ${ROLLOUTS} rollouts (${TENANTS} tenants x ${PER_TENANT}), ${SECONDS} s, load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
@@ -369,6 +369,8 @@ async function main(): Promise<void> {
     SCRAPE_TARGETS: source.url,
     SCRAPE_INTERVAL_MS: '5000',
     DISCOVERY_INTERVAL_MS: '3600000',
+    // BENCH_WORKER_NODE_OPTIONS, e.g. --max-old-space-size=320, plays a container memory limit.
+    NODE_OPTIONS: process.env['BENCH_WORKER_NODE_OPTIONS'] ?? '',
   });
   const startedAt = Date.now();
   const cpu0 = procStats(worker.pid!);
