@@ -202,12 +202,16 @@ describe('strategies on the demo shop', () => {
     await waitForRollout(r.t.viewer, id, (v) => v.phase === 'Aborted', 30_000);
   }, 90_000);
 
-  it('pauses while the metrics provider is down, and resumes by itself when it is back', async () => {
+  it('keeps sticky users on their version, pauses while the metrics provider is down, and resumes by itself', async () => {
     const { id } = await startRollout(r.t.operator, {
       target,
       stable: 'v1',
       canary: 'v2',
-      strategy: { type: 'canary', steps: [{ setWeight: 30 }, { analysis: { runs: 3 } }] },
+      strategy: {
+        type: 'canary',
+        steps: [{ setWeight: 30 }, { analysis: { runs: 3 } }],
+        sticky: { cookie: { name: 'hm-version', ttl: '1h' } },
+      },
       analysis,
     });
     await eventually(
@@ -215,6 +219,22 @@ describe('strategies on the demo shop', () => {
         (await eventsOf(r.t.viewer, id)).some((e) => e.type === 'analysis' && e.data.decision === 'continue'),
       30_000,
     );
+    // The proxy sets hm-version=<version> on the weighted route; a request carrying it stays there.
+    expect(callService(r.mesh, 'product', 'reviews', { cookie: 'hm-version=v2' }, 100, VERSIONS)).toEqual({
+      v1: 0,
+      v2: 100,
+      v3: 0,
+    });
+    expect(
+      callService(r.mesh, 'product', 'reviews', { cookie: 'a=1; hm-version=v1' }, 100, VERSIONS),
+    ).toEqual({
+      v1: 100,
+      v2: 0,
+      v3: 0,
+    });
+    const fresh = callService(r.mesh, 'product', 'reviews', {}, 400, VERSIONS);
+    expect(fresh.v2).toBeGreaterThan(80);
+    expect(fresh.v2).toBeLessThan(160);
     await r.metricsProxy.cut();
     try {
       const paused = await waitForRollout(r.t.viewer, id, (v) => v.phase === 'Paused', 30_000);
