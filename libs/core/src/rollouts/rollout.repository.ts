@@ -1,24 +1,19 @@
 import type { EntityManager } from 'typeorm';
 import {
   AuditRepository,
-  type JsonObject,
   OutboxRepository,
-  RolloutEntity,
+  type RolloutEntity,
   type RolloutPhase,
   type RolloutStrategyKind,
   TERMINAL_ROLLOUT_PHASES,
 } from '@heliomesh/db';
-import type { RolloutRoute } from '@heliomesh/istio';
-import type { RolloutRoutesSource } from '../reconcile/reconcile.service.js';
 import type { RolloutRouteState } from './rollout-plan.util.js';
+import { eventFromRaw, fromRaw, type RawEvent, type RawRollout } from './rollout-row.util.js';
 import { assertTransition } from './rollout-state-machine.js';
-import type {
-  PhaseReason,
-  RolloutEventDraft,
-  RolloutEventType,
-  RolloutEventView,
-  StepState,
-} from './rollout.types.js';
+import type { PhaseReason, RolloutEventDraft, RolloutEventView, StepState } from './rollout.types.js';
+
+export { fromRaw, type RawRollout } from './rollout-row.util.js';
+export { RolloutRoutesRepository } from './rollout-routes.repository.js';
 
 /** What a transition or a tick changes; omitted fields keep their value. */
 export interface RolloutChange {
@@ -297,36 +292,6 @@ export class RolloutRepository {
   }
 }
 
-/** The compiler's view of running rollouts: their current routes (ReconcileService and write checks). */
-export class RolloutRoutesRepository implements RolloutRoutesSource {
-  async routesFor(m: EntityManager, tenantId: string, clusterId: string): Promise<RolloutRoute[]> {
-    const rows: Array<{
-      id: string;
-      namespace: string;
-      service: string;
-      stable_version: string;
-      canary_version: string;
-      route: RolloutRouteState;
-    }> = await m.query(
-      `SELECT id, namespace, service, stable_version, canary_version, route FROM rollouts
-       WHERE tenant_id = $1 AND cluster_id = $2 AND route IS NOT NULL AND phase NOT IN (${TERMINAL_SQL})
-       ORDER BY id`,
-      [tenantId, clusterId],
-    );
-    return rows.map((r) => ({
-      rolloutId: r.id,
-      namespace: r.namespace,
-      service: r.service,
-      stable: r.stable_version,
-      canary: r.canary_version,
-      canaryWeight: r.route.canaryWeight,
-      ...(r.route.match ? { match: r.route.match } : {}),
-      ...(r.route.mirrorPercent !== undefined ? { mirrorPercent: r.route.mirrorPercent } : {}),
-      ...(r.route.sticky ? { sticky: r.route.sticky } : {}),
-    }));
-  }
-}
-
 /** TypeORM answers an UPDATE ... RETURNING with [rows, affected count]; this gives the rows. */
 async function updated(m: EntityManager, sql: string, params: unknown[]): Promise<RawRollout[]> {
   const result: unknown = await m.query(sql, params);
@@ -342,102 +307,4 @@ async function updated(m: EntityManager, sql: string, params: unknown[]): Promis
 
 function json(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
-}
-
-export interface RawRollout {
-  id: string;
-  tenant_id: string;
-  cluster_id: string;
-  service_id: string;
-  namespace: string;
-  service: string;
-  strategy: RolloutStrategyKind;
-  spec: JsonObject;
-  stable_version: string;
-  canary_version: string;
-  phase: RolloutPhase;
-  phase_reason: JsonObject | null;
-  resume_phase: RolloutPhase | null;
-  step_index: number;
-  step_started_at: Date | null;
-  step_state: JsonObject;
-  route: JsonObject | null;
-  canary_weight: number;
-  failed_checks: number;
-  attempt: number;
-  version: number;
-  tick: number;
-  next_tick_at: Date | null;
-  event_seq: number;
-  webhook_secret: Buffer | null;
-  created_by: string;
-  created_at: Date;
-  updated_at: Date;
-  finished_at: Date | null;
-}
-
-export function fromRaw(r: RawRollout): RolloutEntity {
-  return Object.assign(new RolloutEntity(), {
-    id: r.id,
-    tenantId: r.tenant_id,
-    clusterId: r.cluster_id,
-    serviceId: r.service_id,
-    namespace: r.namespace,
-    service: r.service,
-    strategy: r.strategy,
-    spec: r.spec,
-    stableVersion: r.stable_version,
-    canaryVersion: r.canary_version,
-    phase: r.phase,
-    phaseReason: r.phase_reason,
-    resumePhase: r.resume_phase,
-    stepIndex: r.step_index,
-    stepStartedAt: r.step_started_at,
-    stepState: r.step_state,
-    route: r.route,
-    canaryWeight: r.canary_weight,
-    failedChecks: r.failed_checks,
-    attempt: r.attempt,
-    version: r.version,
-    tick: r.tick,
-    nextTickAt: r.next_tick_at,
-    eventSeq: r.event_seq,
-    webhookSecret: r.webhook_secret,
-    createdBy: r.created_by,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    finishedAt: r.finished_at,
-  });
-}
-
-interface RawEvent {
-  rollout_id: string;
-  seq: number;
-  tick: number;
-  attempt: number;
-  type: RolloutEventType;
-  phase: RolloutPhase;
-  step_index: number;
-  canary_weight: number;
-  actor: string;
-  message: string;
-  data: Record<string, unknown>;
-  occurred_at: Date;
-}
-
-function eventFromRaw(r: RawEvent): RolloutEventView {
-  return {
-    rolloutId: r.rollout_id,
-    seq: r.seq,
-    tick: r.tick,
-    attempt: r.attempt,
-    type: r.type,
-    phase: r.phase,
-    stepIndex: r.step_index,
-    canaryWeight: r.canary_weight,
-    actor: r.actor,
-    message: r.message,
-    data: r.data,
-    occurredAt: r.occurred_at.toISOString(),
-  };
 }
