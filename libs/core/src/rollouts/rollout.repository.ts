@@ -134,27 +134,37 @@ export class RolloutRepository {
       req.events,
       req.actor,
     );
-    if (req.audit)
-      await this.audit.append(m, {
-        tenantId: row.tenantId,
-        actor: req.actor,
-        action: req.audit.action,
-        resourceKind: 'Rollout',
-        resourceId: row.id,
-        requestId: req.audit.requestId ?? null,
-        reason: req.audit.reason ?? null,
-        data: {
-          service: `${row.namespace}/${row.service}`,
-          phase: { from: row.phase, to: next.phase },
-          step: { from: row.stepIndex, to: next.stepIndex },
-          canaryWeight: { from: row.canaryWeight, to: next.canaryWeight },
-          tick: row.tick,
-          attempt: next.attempt,
-          ...req.audit.data,
-        },
-      });
+    if (req.audit) await this.appendAudit(m, row, next, req.actor, req.audit);
     if (nextTickAt && req.scheduleVia !== 'caller') await this.scheduleTick(m, next, nextTickAt);
     return { row: next, events };
+  }
+
+  /** The audit event of a transition, with the before/after and the evidence it rests on. */
+  private async appendAudit(
+    m: EntityManager,
+    row: RolloutEntity,
+    next: RolloutEntity,
+    actor: string,
+    audit: NonNullable<CommitRequest['audit']>,
+  ): Promise<void> {
+    await this.audit.append(m, {
+      tenantId: row.tenantId,
+      actor,
+      action: audit.action,
+      resourceKind: 'Rollout',
+      resourceId: row.id,
+      requestId: audit.requestId ?? null,
+      reason: audit.reason ?? null,
+      data: {
+        service: `${row.namespace}/${row.service}`,
+        phase: { from: row.phase, to: next.phase },
+        step: { from: row.stepIndex, to: next.stepIndex },
+        canaryWeight: { from: row.canaryWeight, to: next.canaryWeight },
+        tick: row.tick,
+        attempt: next.attempt,
+        ...audit.data,
+      },
+    });
   }
 
   async scheduleTick(m: EntityManager, row: RolloutEntity, runAt: Date): Promise<void> {

@@ -32,80 +32,86 @@ export function providerPause(
   };
 }
 
+type FailureCode = 'analysis-failed' | 'bake-regression';
+
 /** The rollout's onFailure: roll back, pause with traffic on stable, or freeze the split as it is. */
-export function onAnalysisFailure(
-  ctx: TickContext,
-  run: JudgedRun,
-  code: 'analysis-failed' | 'bake-regression',
-): SharedOutcome {
-  const evidence = { verdicts: run.verdicts, failures: run.assessment.failures };
+export function onAnalysisFailure(ctx: TickContext, run: JudgedRun, code: FailureCode): SharedOutcome {
   const action = ctx.spec.onFailure;
+  const audit = {
+    action: 'rollout.analysis-failed',
+    data: { onFailure: action, verdicts: run.verdicts, failures: run.assessment.failures },
+  };
   switch (action) {
     case 'rollback':
-      return {
-        to: 'RollingBack',
-        change: {
-          failedChecks: run.failedChecks,
-          restartStep: true,
-          stepState: {},
-          phaseReason: { code, message: `${run.assessment.reason} Rolling back.`, outcome: 'RolledBack' },
-        },
-        events: [
-          run.event,
-          {
-            type: 'transition',
-            message: `${run.assessment.reason} Rolling back to ${ctx.row.stableVersion}.`,
-          },
-        ],
-        audit: { action: 'rollout.analysis-failed', data: { onFailure: action, ...evidence } },
-        nextTickInMs: 0,
-      };
+      return { ...rollBack(ctx, run, code), audit };
     case 'pause':
-      return {
-        to: 'Paused',
-        change: {
-          failedChecks: run.failedChecks,
-          stepState: run.state,
-          route: { canaryWeight: 0 },
-          phaseReason: {
-            code,
-            message: `${run.assessment.reason} Paused with all traffic on ${ctx.row.stableVersion}; resume (the step starts over), promote or abort.`,
-          },
-          resumePhase: ctx.row.phase === 'Promoting' ? 'Promoting' : 'Progressing',
-        },
-        events: [
-          run.event,
-          {
-            type: 'transition',
-            message: `${run.assessment.reason} Paused; traffic back on ${ctx.row.stableVersion}.`,
-          },
-        ],
-        audit: { action: 'rollout.analysis-failed', data: { onFailure: action, ...evidence } },
-        nextTickInMs: null,
-      };
+      return { ...pauseOnStable(ctx, run, code), audit };
     case 'freeze':
-      return {
-        to: 'Paused',
-        change: {
-          failedChecks: run.failedChecks,
-          stepState: run.state,
-          phaseReason: {
-            code: 'frozen',
-            message: `${run.assessment.reason} Frozen at canary ${ctx.row.canaryWeight} %: the split stays as it is until a human resumes, promotes or aborts.`,
-          },
-          resumePhase: ctx.row.phase === 'Promoting' ? 'Promoting' : 'Progressing',
-        },
-        events: [
-          run.event,
-          {
-            type: 'transition',
-            message: `${run.assessment.reason} Frozen at canary ${ctx.row.canaryWeight} %.`,
-          },
-        ],
-        audit: { action: 'rollout.analysis-failed', data: { onFailure: action, ...evidence } },
-        nextTickInMs: null,
-      };
+      return { ...freeze(ctx, run), audit };
     default:
       return assertUnreachable(action, 'onFailure');
   }
+}
+
+function transition(run: JudgedRun, message: string): SharedOutcome['events'] {
+  return [run.event, { type: 'transition', message }];
+}
+
+function resumePhaseOf(ctx: TickContext): 'Progressing' | 'Promoting' {
+  return ctx.row.phase === 'Promoting' ? 'Promoting' : 'Progressing';
+}
+
+function rollBack(ctx: TickContext, run: JudgedRun, code: FailureCode): SharedOutcome {
+  const why = run.assessment.reason;
+  return {
+    to: 'RollingBack',
+    change: {
+      failedChecks: run.failedChecks,
+      restartStep: true,
+      stepState: {},
+      phaseReason: { code, message: `${why} Rolling back.`, outcome: 'RolledBack' },
+    },
+    events: transition(run, `${why} Rolling back to ${ctx.row.stableVersion}.`),
+    nextTickInMs: 0,
+  };
+}
+
+function pauseOnStable(ctx: TickContext, run: JudgedRun, code: FailureCode): SharedOutcome {
+  const why = run.assessment.reason;
+  const stable = ctx.row.stableVersion;
+  return {
+    to: 'Paused',
+    change: {
+      failedChecks: run.failedChecks,
+      stepState: run.state,
+      route: { canaryWeight: 0 },
+      phaseReason: {
+        code,
+        message: `${why} Paused with all traffic on ${stable}; resume (the step starts over), promote or abort.`,
+      },
+      resumePhase: resumePhaseOf(ctx),
+    },
+    events: transition(run, `${why} Paused; traffic back on ${stable}.`),
+    nextTickInMs: null,
+  };
+}
+
+/** For changes that cannot be undone (F#1186): neither more traffic nor a rollback without a human. */
+function freeze(ctx: TickContext, run: JudgedRun): SharedOutcome {
+  const why = run.assessment.reason;
+  const weight = ctx.row.canaryWeight;
+  return {
+    to: 'Paused',
+    change: {
+      failedChecks: run.failedChecks,
+      stepState: run.state,
+      phaseReason: {
+        code: 'frozen',
+        message: `${why} Frozen at canary ${weight} %: the split stays as it is until a human resumes, promotes or aborts.`,
+      },
+      resumePhase: resumePhaseOf(ctx),
+    },
+    events: transition(run, `${why} Frozen at canary ${weight} %.`),
+    nextTickInMs: null,
+  };
 }
