@@ -20,6 +20,11 @@ export class ApplyBundleResultModel {
   @Field(() => [String])
   deleted!: string[];
 
+  @Field(() => [String], {
+    description: 'Kept by prune: policies the platform wrote (rollout release pins).',
+  })
+  retained!: string[];
+
   @Field(() => DryRunResult, { nullable: true, description: 'Set for a dry run: nothing was stored.' })
   dryRun?: DryRunResult;
 }

@@ -192,7 +192,12 @@ export const applyBundleSchema = obj(
     configured: { type: 'array', items: str },
     unchanged: { type: 'array', items: str },
     deleted: { type: 'array', items: str },
+    retained: {
+      type: 'array',
+      items: str,
+      description: 'Kept by prune: policies the platform wrote (rollout release pins).',
+    },
     dryRun: dryRunSchema,
   },
-  ['created', 'configured', 'unchanged', 'deleted'],
+  ['created', 'configured', 'unchanged', 'deleted', 'retained'],
 );

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { CompileSnapshot, ForeignObject, MeshService, RolloutRoute } from '@heliomesh/istio';
 import type { StoredPolicy } from '@heliomesh/policy';
 import { PolicyEntity, ServiceEntity, TenantEntity } from '@heliomesh/db';
+import { RolloutRoutesRepository } from '../rollouts/rollout-routes.repository.js';
 
 export interface DesiredState {
   snapshot: CompileSnapshot;
@@ -43,6 +44,8 @@ export function toStoredPolicy(p: PolicyEntity): StoredPolicy {
  * they can never disagree about what "desired" means.
  */
 export class DesiredStateRepository {
+  private readonly rollouts = new RolloutRoutesRepository();
+
   /**
    * Extra inputs (active rollouts' routes, foreign objects) come from the caller that knows them.
    * With `touching`, only the policies that write configuration on those services are loaded:
@@ -103,7 +106,8 @@ export class DesiredStateRepository {
         cluster: cluster.name,
         services: meshServices,
         policies: policies.map(toStoredPolicy),
-        rollouts: extra.rollouts ?? [],
+        // Running rollouts are part of what is desired: their routes own their services' weights.
+        rollouts: extra.rollouts ?? (await this.rollouts.routesFor(m, tenantId, cluster.id)),
         foreignObjects: extra.foreignObjects ?? [],
       },
       services: new Map(services.map((s) => [serviceKey(s.namespace, s.name), s])),

@@ -17,6 +17,8 @@ export interface ApplyBundleResult {
   configured: string[];
   unchanged: string[];
   deleted: string[];
+  /** Not in the bundle but kept by --prune: policies the platform itself wrote (rollout release pins). */
+  retained: string[];
   dryRun?: DryRunResult;
 }
 
@@ -70,7 +72,13 @@ export class GitOpsService {
     docs: PolicyBody[],
     prune: boolean,
   ): Promise<{ changes: Change[]; result: ApplyBundleResult }> {
-    const result: ApplyBundleResult = { created: [], configured: [], unchanged: [], deleted: [] };
+    const result: ApplyBundleResult = {
+      created: [],
+      configured: [],
+      unchanged: [],
+      deleted: [],
+      retained: [],
+    };
     const changes: Change[] = [];
     await inTenantTx(this.db, ctx.tenantId, async (m) => {
       const existing = await m.getRepository(PolicyEntity).find();
@@ -109,6 +117,12 @@ export class GitOpsService {
       if (prune) {
         const clusters: Array<{ id: string; name: string }> = await m.query(`SELECT id, name FROM clusters`);
         for (const p of existing.filter((x) => !seen.has(x.id))) {
+          // A rollout's release pin holds the traffic where the rollout left it; pruning it would
+          // spread the service over every version again. It goes when a user policy replaces it.
+          if (p.createdBy.startsWith('system:')) {
+            result.retained.push(label(p.namespace, p.name));
+            continue;
+          }
           changes.push({ type: 'delete', existing: p, cluster: clusters.find((c) => c.id === p.clusterId)! });
           result.deleted.push(label(p.namespace, p.name));
         }
