@@ -67,7 +67,10 @@ export default tseslint.config(
     files: ['**/*.ts'],
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['vitest.shared.ts', '*/*/vitest.config.ts'], maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 64 },
+        projectService: {
+          allowDefaultProject: ['vitest.shared.ts', '*/*/vitest.config.ts'],
+          maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 64,
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -142,7 +145,16 @@ export default tseslint.config(
           enforceBuildableLibDependency: false,
           banTransitiveDependencies: false,
           allow: ['^.*/vitest\\.shared(\\.js)?$'],
-          depConstraints: depConstraints.map((c) => (c.sourceTag === 'type:app' || c.sourceTag === 'type:util' || c.sourceTag === 'type:domain' ? c : { ...c, onlyDependOnLibsWithTags: [...new Set([...c.onlyDependOnLibsWithTags, 'type:tool', 'type:testing'])] })),
+          depConstraints: depConstraints.map((c) =>
+            c.sourceTag === 'type:app' || c.sourceTag === 'type:util' || c.sourceTag === 'type:domain'
+              ? c
+              : {
+                  ...c,
+                  onlyDependOnLibsWithTags: [
+                    ...new Set([...c.onlyDependOnLibsWithTags, 'type:tool', 'type:testing']),
+                  ],
+                },
+          ),
         },
       ],
     },

@@ -17,7 +17,11 @@ if (!name || !available.includes(name)) {
   console.error(`usage: npm run bench -- <name> [args]\navailable: ${available.join(', ') || '(none yet)'}`);
   process.exit(name ? 2 : 0);
 }
-const build = spawnSync('npx', ['nx', 'run', '@heliomesh/bench:build', '--outputStyle=stream', '--skip-sync'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+const build = spawnSync(
+  'npx',
+  ['nx', 'run', '@heliomesh/bench:build', '--outputStyle=stream', '--skip-sync'],
+  { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+);
 if (build.status !== 0) {
   console.error('build failed: run `npx nx run @heliomesh/bench:build` to see why');
   process.exit(1);

@@ -54,13 +54,7 @@ export async function seedDemo({ apiUrl, adminToken, kubeconfigPath, stateDir })
   let operator = readSecret(stateDir, 'demo-operator-token');
   if (!operator || (await call('GET', '/v1/policies?limit=1', undefined, operator)).status !== 200) {
     const created = ok(
-      await call(
-        'POST',
-        '/v1/tokens',
-        { name: "demo-operator", role: "operator" },
-        adminToken,
-        'demo',
-      ),
+      await call('POST', '/v1/tokens', { name: 'demo-operator', role: 'operator' }, adminToken, 'demo'),
       'create the demo operator token',
     );
     operator = created.body.secret;

@@ -154,7 +154,19 @@ describe('Istio standard metrics (istio-semantics §5)', () => {
     const caller = metrics.peer(pod({ uid: 'pp', workload: 'productpage-v1', app: 'productpage' }), true);
     for (const uid of ['r1', 'r2']) {
       const replica = metrics.peer(pod({ uid }), true);
-      metrics.record(Reporter.Destination, caller, replica, svc, 200, -1, 0, SecurityPolicy.MutualTls, 5, 100, 100);
+      metrics.record(
+        Reporter.Destination,
+        caller,
+        replica,
+        svc,
+        200,
+        -1,
+        0,
+        SecurityPolicy.MutualTls,
+        5,
+        100,
+        100,
+      );
     }
     const totals = parsePromText(metrics.render()).filter((x) => x.name === 'istio_requests_total');
     expect(totals).toHaveLength(1);

@@ -91,7 +91,16 @@ export class IstioMetrics {
    * otherwise keep only one of several series with identical labels). A recompiled pod keeps its series.
    */
   private internedPeer(pod: PodInfo, mtls: boolean): PeerIdentity {
-    const key = [pod.namespace, pod.workload, pod.app, pod.version, pod.principal, pod.canonicalService, pod.canonicalRevision, mtls ? 1 : 0].join('|');
+    const key = [
+      pod.namespace,
+      pod.workload,
+      pod.app,
+      pod.version,
+      pod.principal,
+      pod.canonicalService,
+      pod.canonicalRevision,
+      mtls ? 1 : 0,
+    ].join('|');
     let peer = this.peers.get(key);
     if (!peer) {
       peer = this.internPeer(
