@@ -189,17 +189,19 @@ describe('heliomesh against the running stack', () => {
 
     // --prune: a dry run names what would go and deletes nothing; then it goes; then nothing more.
     const pruneDry = await cli(['apply', '-f', dir, '--prune', '--dry-run']);
-    for (const gone of ['ratings-slowdown', 'checkout-rate-limit', 'payment-denylist', 'reviews-release'])
+    for (const gone of ['ratings-slowdown', 'checkout-rate-limit', 'payment-denylist'])
       expect(pruneDry.out).toContain(`policy shop/${gone} deleted (pruned) (dry run)`);
+    // The release pin the v2 rollout left is the platform's: prune keeps it, and says so.
+    expect(pruneDry.out).toContain('policy shop/reviews-release kept (written by the platform');
     expect(JSON.parse((await cli(['get', 'policies', '-o', 'json'])).out)).toHaveLength(6);
     expect((await cli(['apply', '-f', dir, '--prune'])).out).toMatch(
-      /policy shop\/reviews-release deleted \(pruned\)\n$/,
+      /policy shop\/payment-denylist deleted \(pruned\)\n/,
     );
     expect((await cli(['apply', '-f', dir, '--prune'])).out).toBe(
-      'Retry shop/product-retries unchanged\nTimeout shop/ratings-timeout unchanged\n',
+      "Retry shop/product-retries unchanged\nTimeout shop/ratings-timeout unchanged\npolicy shop/reviews-release kept (written by the platform, e.g. a rollout's release pin)\n",
     );
     const left = JSON.parse((await cli(['get', 'policies', '-o', 'json'])).out) as Array<{ name: string }>;
-    expect(left.map((p) => p.name).sort()).toEqual(['product-retries', 'ratings-timeout']);
+    expect(left.map((p) => p.name).sort()).toEqual(['product-retries', 'ratings-timeout', 'reviews-release']);
 
     expect((await cli(['delete', '-f', join(dir, 'ratings.yaml')])).out).toBe(
       'Timeout shop/ratings-timeout deleted\n',

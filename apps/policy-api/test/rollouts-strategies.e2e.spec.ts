@@ -98,9 +98,11 @@ describe('strategies on the demo shop', () => {
       (e) => e.type === 'analysis' && e.data.decision === 'continue',
     );
     expect(analysed).toHaveLength(2);
-    // The beta shoppers (10 % of traffic, headers propagated) were the canary's only users.
-    for (const e of analysed) expect(e.data.observedSplit.canaryShare).toBeGreaterThan(4);
-    for (const e of analysed) expect(e.data.observedSplit.canaryShare).toBeLessThan(18);
+    // The beta shoppers (10 % of traffic, headers propagated) were the canary's only users. An
+    // analysis window holds a few hundred requests, so the share wanders a few points around 10;
+    // a weighted split instead of the header match would put it near 50.
+    for (const e of analysed) expect(e.data.observedSplit.canaryShare).toBeGreaterThan(3);
+    for (const e of analysed) expect(e.data.observedSplit.canaryShare).toBeLessThan(25);
   }, 90_000);
 
   it('blue/green: the new version gets a mirrored copy while it is analysed, then all traffic', async () => {

@@ -69,6 +69,8 @@ export interface ApplyResult {
   configured: string[];
   unchanged: string[];
   deleted: string[];
+  /** Kept by --prune: policies the platform wrote itself (rollout release pins). */
+  retained?: string[];
   dryRun?: DryRunResult;
 }
 

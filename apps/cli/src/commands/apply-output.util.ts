@@ -25,6 +25,8 @@ export function printApply(
     if (v) rt.out(v[1](`${policy.kind} ${id} ${v[0]}${v[0] === 'unchanged' ? '' : suffix}`));
   }
   for (const id of result.deleted) rt.out(p.red(`policy ${id} deleted (pruned)${suffix}`));
+  for (const id of result.retained ?? [])
+    rt.out(p.dim(`policy ${id} kept (written by the platform, e.g. a rollout's release pin)`));
   if (dryRun) printDryRun(rt, result.dryRun, p);
 }
 
