@@ -320,10 +320,10 @@ async function main(): Promise<void> {
     console.log(`\naudit events by action: ${rows.map((r) => `${r.action}=${r.n}`).join(', ')}`);
     const metrics = await (await fetch(`http://127.0.0.1:${workerPort}/metrics`)).text();
     const sum = Number(
-      /heliomesh_job_duration_seconds_sum\{queue="reconcile"[^}]*\} (\S+)/.exec(metrics)?.[1],
+      /heliomesh_job_duration_seconds_sum\{[^}]*queue="reconcile"[^}]*\} (\S+)/.exec(metrics)?.[1],
     );
     const count = Number(
-      /heliomesh_job_duration_seconds_count\{queue="reconcile"[^}]*\} (\S+)/.exec(metrics)?.[1],
+      /heliomesh_job_duration_seconds_count\{[^}]*queue="reconcile"[^}]*\} (\S+)/.exec(metrics)?.[1],
     );
     console.log(`reconcile jobs: ${count}, mean ${((sum / count) * 1000).toFixed(1)} ms each`);
   } finally {
