@@ -9,6 +9,10 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('keeps a "__proto__" key as data', () => {
+    expect(canonicalJson(JSON.parse('{"b":1,"__proto__":{"x":1}}'))).toBe('{"__proto__":{"x":1},"b":1}');
+  });
+
   it('gives the same bytes for any key order', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (obj) => {

@@ -15,7 +15,14 @@ function sortKeys(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
       const member = (value as Record<string, unknown>)[key];
-      if (member !== undefined) out[key] = sortKeys(member);
+      // Defined, not assigned: a "__proto__" key is data, not the prototype.
+      if (member !== undefined)
+        Object.defineProperty(out, key, {
+          value: sortKeys(member),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
     }
     return out;
   }

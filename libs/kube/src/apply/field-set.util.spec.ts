@@ -90,6 +90,11 @@ describe('fieldsV1', () => {
     );
   });
 
+  it('keeps a "__proto__" key as data (found by the property above)', () => {
+    const value: unknown = JSON.parse('{" ":{"__proto__":0}}');
+    expect(project(value, parseFieldsV1(fieldsOf(value)))).toEqual(value);
+  });
+
   it('points at fields and list items with RFC 6901 pointers', () => {
     const obj = { spec: { 'a/b': { '~x': 1 }, list: [{ name: 'p' }, { name: 'q', v: 2 }] } };
     expect(jsonPointer(obj, ['f:spec', 'f:a/b', 'f:~x'])).toBe('/spec/a~1b/~0x');

@@ -111,7 +111,14 @@ export function project(value: unknown, tree: FieldTree): unknown {
   for (const [el, child] of tree.children) {
     if (!el.startsWith('f:')) continue;
     const key = el.slice(2);
-    if (key in value) out[key] = project(value[key], child);
+    // Own keys only, defined rather than assigned: a "__proto__" key in an object is data here.
+    if (Object.hasOwn(value, key))
+      Object.defineProperty(out, key, {
+        value: project(value[key], child),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
   }
   return out;
 }
