@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildProjects, links, sandboxComponents, serviceComponents, settings } from '../lib/components.mjs';
+import { buildConfigs, links, sandboxComponents, serviceComponents, settings } from '../lib/components.mjs';
 import { checkReachable } from '../lib/preflight.mjs';
 import { seedDemo } from '../lib/seed.mjs';
 import { adminToken } from '../lib/state.mjs';
@@ -62,16 +62,11 @@ if (problems.length) {
 if (!args.has('--no-build')) {
   console.log('Building (cached after the first run)...');
   const started = Date.now();
-  const build = spawnSync(
-    'npx',
-    ['nx', 'run-many', '-t', 'build', '-p', buildProjects(s).join(','), '--outputStyle=static'],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NX_NO_CLOUD: 'true' },
-      encoding: 'utf8',
-    },
-  );
+  const build = spawnSync('npx', ['tsc', '--build', ...buildConfigs(s)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  });
   if (build.status !== 0) {
     console.error(
       `${build.stdout}\n${build.stderr}\nThe build failed; fix the errors above (or run \`npm run build\` to see them alone).`,
