@@ -42,3 +42,4 @@ export {
   type RolloutPhase,
   type RolloutStrategyKind,
 } from './entities/rollout.entity.js';
+export { postgresInputError } from './errors/postgres-input-error.util.js';

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { type ErrorDetail, HeliomeshError } from '@heliomesh/util';
+import { postgresInputError } from '@heliomesh/db';
 
 /** What every error carries in `extensions`: the REST API's stable code, status and JSON path. */
 export interface ErrorExtensions {
@@ -68,23 +69,6 @@ export function toGraphQLError(err: HeliomeshError): GraphQLError {
   return new GraphQLError(err.message, { originalError: err, extensions: { ...extensionsOf(err) } });
 }
 
-/** Postgres errors that only unusual input causes (the REST API maps the same ones). */
-const PG_INPUT_ERRORS: Record<string, Omit<ErrorExtensions, 'path'> & { message: string }> = {
-  '22P02': { status: 400, code: 'INPUT_INVALID', message: 'A value has the wrong format.' },
-  '22001': { status: 422, code: 'INPUT_TOO_LONG', message: 'A value is longer than allowed.' },
-  '54000': { status: 422, code: 'INPUT_TOO_LARGE', message: 'A value is too large to store.' },
-  '22021': {
-    status: 400,
-    code: 'INPUT_INVALID',
-    message: 'A value contains bytes that are not valid UTF-8 (or a NUL character).',
-  },
-  '22P05': {
-    status: 400,
-    code: 'INPUT_INVALID',
-    message: 'A value contains a character that cannot be stored (such as \\u0000).',
-  },
-};
-
 /** Fastify and Mercurius errors raised before a query runs, all caused by the request. */
 const TRANSPORT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: {
@@ -139,11 +123,10 @@ export function classifyError(error: GraphQLError | Error, requestError: boolean
   const given = error instanceof GraphQLError ? error.extensions : undefined;
   if (typeof given?.['code'] === 'string' && typeof given['status'] === 'number')
     return { message: error.message, extensions: given as unknown as ErrorExtensions, internal: false };
+  const inputError = postgresInputError(original);
+  if (inputError)
+    return { message: inputError.message, extensions: extensionsOf(inputError), internal: false };
   const code = codeOf(original);
-  if (typeof code === 'string' && PG_INPUT_ERRORS[code]) {
-    const { message, ...ext } = PG_INPUT_ERRORS[code];
-    return { message, extensions: { ...ext, path: '$' }, internal: false };
-  }
   if (typeof code === 'string' && TRANSPORT_ERRORS[code]) {
     const { message, ...ext } = TRANSPORT_ERRORS[code];
     return { message, extensions: { ...ext, path: '$' }, internal: false };

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOGGER, type Logger } from '@heliomesh/observability';
+import { postgresInputError } from '@heliomesh/db';
 import { HeliomeshError } from '@heliomesh/util';
 
 export interface ApiErrorBody {
@@ -39,23 +40,6 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: st
     status: 400,
     code: 'BODY_MALFORMED',
     message: 'Content-Length does not match the body.',
-  },
-};
-
-/** Postgres errors that can only come from unusual input, never from a bug we could fix by retrying. */
-const PG_INPUT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
-  '22P02': { status: 400, code: 'INPUT_INVALID', message: 'A value has the wrong format.' },
-  '22001': { status: 422, code: 'INPUT_TOO_LONG', message: 'A value is longer than allowed.' },
-  '54000': { status: 422, code: 'INPUT_TOO_LARGE', message: 'A value is too large to store.' },
-  '22021': {
-    status: 400,
-    code: 'INPUT_INVALID',
-    message: 'A value contains bytes that are not valid UTF-8 (or a NUL character).',
-  },
-  '22P05': {
-    status: 400,
-    code: 'INPUT_INVALID',
-    message: 'A value contains a character that cannot be stored (such as \\u0000).',
   },
 };
 
@@ -120,10 +104,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const known = FASTIFY_ERRORS[code];
       return make(known.status, known.code, known.message);
     }
-    if (typeof code === 'string' && PG_INPUT_ERRORS[code]) {
-      const known = PG_INPUT_ERRORS[code];
-      return make(known.status, known.code, known.message);
-    }
+    const inputError = postgresInputError(exception);
+    if (inputError) return make(inputError.status, inputError.code, inputError.message);
     if (exception instanceof SyntaxError && /JSON/.test(exception.message))
       return make(400, 'JSON_MALFORMED', `The body is not valid JSON: ${exception.message}`);
     const unavailable = dependencyUnavailable(exception);

@@ -1,8 +1,9 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { PolicyEntity, ServiceEntity, ServiceVersionEntity } from '@heliomesh/db';
+import type { DataSource } from 'typeorm';
+import { PolicyEntity, ServiceEntity } from '@heliomesh/db';
 import type { RequestContext } from '../common/request-context.types.js';
 import { type PolicyView, toPolicyView } from '../policies/policy.dto.js';
 import type { ServiceView } from '../services/services.service.js';
+import { loadVersionViews, toServiceView } from '../services/service-view.util.js';
 import { groupBy, readBatch } from './loader-scope.util.js';
 
 /**
@@ -27,11 +28,11 @@ export function loadServicesByIds(
       .addSelect('c.name', 'cluster_name')
       .where('s.id IN (:...ids)', { ids: valid })
       .getRawAndEntities();
-    const versions = await versionsOf(m, valid);
+    const versions = await loadVersionViews(m, valid);
     return new Map(
       entities.map((s, i) => [
         s.id,
-        serviceView(s, (raw[i] as { cluster_name: string }).cluster_name, versions.get(s.id) ?? []),
+        toServiceView(s, (raw[i] as { cluster_name: string }).cluster_name, versions.get(s.id) ?? []),
       ]),
     );
   });
@@ -43,7 +44,7 @@ export function loadVersionsByServiceIds(
   ctx: RequestContext,
   serviceIds: readonly string[],
 ): Promise<Map<string, VersionView[]>> {
-  return readBatch(db, ctx, serviceIds, (m, valid) => versionsOf(m, valid));
+  return readBatch(db, ctx, serviceIds, (m, valid) => loadVersionViews(m, valid));
 }
 
 /** The policies targeting each service, oldest first (the order PoliciesService.list uses). */
@@ -65,33 +66,4 @@ export function loadPoliciesByServiceIds(
     const views = entities.map((p, i) => toPolicyView(p, (raw[i] as { cluster_name: string }).cluster_name));
     return groupBy(views, (p) => p.serviceId ?? '');
   });
-}
-
-async function versionsOf(m: EntityManager, ids: string[]): Promise<Map<string, VersionView[]>> {
-  const rows = await m
-    .getRepository(ServiceVersionEntity)
-    .createQueryBuilder('v')
-    .where('v.service_id IN (:...ids)', { ids })
-    .orderBy('v.name')
-    .getMany();
-  const out = new Map<string, VersionView[]>();
-  for (const v of rows) {
-    const list = out.get(v.serviceId) ?? [];
-    list.push({ name: v.name, labels: v.labels, pods: v.pods });
-    out.set(v.serviceId, list);
-  }
-  return out;
-}
-
-function serviceView(s: ServiceEntity, cluster: string, versions: VersionView[]): ServiceView {
-  return {
-    id: s.id,
-    cluster,
-    namespace: s.namespace,
-    name: s.name,
-    ports: s.ports,
-    versions,
-    discoveredAt: s.discoveredAt.toISOString(),
-    removed: s.removedAt !== null,
-  };
 }

@@ -1,7 +1,7 @@
 import { governedObjects } from '../desired-state/governed.util.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import { requireRole } from '@heliomesh/auth';
-import { inTenantTx, ServiceEntity, ServiceVersionEntity } from '@heliomesh/db';
+import { inTenantTx, ServiceEntity } from '@heliomesh/db';
 import { compileHost, type ExplainEntry, type Finding, type HostResult, toYaml } from '@heliomesh/istio';
 import { assertId, notFound } from '../common/errors.util.js';
 import { decodeCursor, type Page, pageSize, toPage } from '../common/pagination.util.js';
@@ -9,6 +9,7 @@ import type { RequestContext, TenantRequestContext } from '../common/request-con
 import { DesiredStateRepository } from '../desired-state/desired-state.repository.js';
 import { tenantScope } from '../tenancy/tenant-scope.util.js';
 import type { ServiceSyncService, SyncReport } from './service-sync.service.js';
+import { loadVersionViews, toServiceView } from './service-view.util.js';
 
 export interface ServiceVersionView {
   name: string;
@@ -81,14 +82,14 @@ export class ServicesService {
       const clusterById = new Map(
         entities.map((e, i) => [e.id, (raw[i] as { cluster_name: string }).cluster_name]),
       );
-      const versions = await this.versionsOf(
+      const versions = await loadVersionViews(
         m,
         entities.map((e) => e.id),
       );
       const page = toPage(entities, size, (s) => ({ key: `${s.namespace}/${s.name}`, id: s.id }));
       return {
         ...page,
-        items: page.items.map((s) => toView(s, clusterById.get(s.id) ?? '', versions.get(s.id) ?? [])),
+        items: page.items.map((s) => toServiceView(s, clusterById.get(s.id) ?? '', versions.get(s.id) ?? [])),
       };
     });
   }
@@ -98,7 +99,7 @@ export class ServicesService {
     return inTenantTx(this.db, ctx.tenantId, async (m) => {
       const service = await this.find(m, id);
       const [cluster] = await m.query(`SELECT name FROM clusters WHERE id = $1`, [service.clusterId]);
-      return toView(service, cluster?.name ?? '', (await this.versionsOf(m, [id])).get(id) ?? []);
+      return toServiceView(service, cluster?.name ?? '', (await loadVersionViews(m, [id])).get(id) ?? []);
     });
   }
 
@@ -146,34 +147,4 @@ export class ServicesService {
     if (!service) throw notFound('service', id);
     return service;
   }
-
-  private async versionsOf(m: EntityManager, ids: string[]): Promise<Map<string, ServiceVersionView[]>> {
-    const out = new Map<string, ServiceVersionView[]>();
-    if (ids.length === 0) return out;
-    const rows = await m
-      .getRepository(ServiceVersionEntity)
-      .createQueryBuilder('v')
-      .where('v.service_id IN (:...ids)', { ids })
-      .orderBy('v.name')
-      .getMany();
-    for (const v of rows)
-      out.set(v.serviceId, [
-        ...(out.get(v.serviceId) ?? []),
-        { name: v.name, labels: v.labels, pods: v.pods },
-      ]);
-    return out;
-  }
-}
-
-function toView(s: ServiceEntity, cluster: string, versions: ServiceVersionView[]): ServiceView {
-  return {
-    id: s.id,
-    cluster,
-    namespace: s.namespace,
-    name: s.name,
-    ports: s.ports,
-    versions,
-    discoveredAt: s.discoveredAt.toISOString(),
-    removed: s.removedAt !== null,
-  };
 }
