@@ -30,6 +30,31 @@ const ageCol = col(
   (o, now) => age(o.metadata.creationTimestamp, now),
 );
 
+/** The wide columns of a workload with a pod template (Deployment, ReplicaSet). */
+const podTemplateCols: PrinterColumn[] = [
+  col(
+    'Containers',
+    'string',
+    'Names of each container in the template.',
+    (o) => containerNames(o, ['spec', 'template', 'spec', 'containers']),
+    1,
+  ),
+  col(
+    'Images',
+    'string',
+    'Images referenced by each container in the template.',
+    (o) => containerImages(o, ['spec', 'template', 'spec', 'containers']),
+    1,
+  ),
+  col(
+    'Selector',
+    'string',
+    'Label selector for pods.',
+    (o) => selectorText(getPath(o, ['spec', 'selector'])),
+    1,
+  ),
+];
+
 function num(v: JsonValue | undefined): number {
   return typeof v === 'number' ? v : 0;
 }
@@ -225,27 +250,7 @@ export const builtinColumns: Record<string, PrinterColumn[]> = {
       (o) => num(getPath(o, ['status', 'availableReplicas'])),
     ),
     ageCol,
-    col(
-      'Containers',
-      'string',
-      'Names of each container in the template.',
-      (o) => containerNames(o, ['spec', 'template', 'spec', 'containers']),
-      1,
-    ),
-    col(
-      'Images',
-      'string',
-      'Images referenced by each container in the template.',
-      (o) => containerImages(o, ['spec', 'template', 'spec', 'containers']),
-      1,
-    ),
-    col(
-      'Selector',
-      'string',
-      'Label selector for pods.',
-      (o) => selectorText(getPath(o, ['spec', 'selector'])),
-      1,
-    ),
+    ...podTemplateCols,
   ],
   ReplicaSet: [
     nameCol,
@@ -255,27 +260,7 @@ export const builtinColumns: Record<string, PrinterColumn[]> = {
       num(getPath(o, ['status', 'readyReplicas'])),
     ),
     ageCol,
-    col(
-      'Containers',
-      'string',
-      'Names of each container in the template.',
-      (o) => containerNames(o, ['spec', 'template', 'spec', 'containers']),
-      1,
-    ),
-    col(
-      'Images',
-      'string',
-      'Images referenced by each container in the template.',
-      (o) => containerImages(o, ['spec', 'template', 'spec', 'containers']),
-      1,
-    ),
-    col(
-      'Selector',
-      'string',
-      'Label selector for pods.',
-      (o) => selectorText(getPath(o, ['spec', 'selector'])),
-      1,
-    ),
+    ...podTemplateCols,
   ],
   ConfigMap: [
     nameCol,
