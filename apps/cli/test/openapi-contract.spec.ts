@@ -125,7 +125,7 @@ const AUDIT = fields<AuditEvent>()([
   'data',
 ]);
 const CONFIG = fields<GeneratedConfig>()(['serviceId', 'host', 'yaml', 'emitted', 'findings']);
-const APPLY = fields<ApplyResult>()(['created', 'configured', 'unchanged', 'deleted', 'dryRun']);
+const APPLY = fields<ApplyResult>()(['created', 'configured', 'unchanged', 'deleted', 'retained', 'dryRun']);
 const DRY_RUN = fields<DryRunResult>()(['dryRun', 'yaml', 'diff', 'findings']);
 
 const keys = (s: Schema | undefined) => Object.keys(s?.properties ?? {});

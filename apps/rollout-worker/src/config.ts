@@ -23,6 +23,8 @@ export const workerEnv = z.object({
   SCRAPE_INTERVAL_MS: env.positiveInt(5_000),
   /** How often the rollout sweeper looks for ticks that should have run (lost or failed jobs). */
   ROLLOUT_SWEEP_INTERVAL_MS: env.positiveInt(10_000),
+  /** First retry delay of a notification webhook job whose receiver failed; doubles each attempt. */
+  ROLLOUT_NOTIFY_BACKOFF_MS: env.positiveInt(5_000),
 });
 
 export type WorkerConfig = z.output<typeof workerEnv>;

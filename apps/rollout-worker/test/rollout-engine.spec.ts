@@ -7,6 +7,7 @@ import {
   RolloutsService,
   SecretBox,
   verifyWebhookSignature,
+  WEBHOOK_DELIVERY_HEADER,
   WEBHOOK_SIGNATURE_HEADER,
 } from '@heliomesh/core';
 import { createDataSource } from '@heliomesh/db';
@@ -15,17 +16,29 @@ import { createTestDatabase, type TestDatabase } from '@heliomesh/testing';
 import { HeliomeshError } from '@heliomesh/util';
 import { AnalysisRunner } from '../src/rollouts/analysis/analysis-runner.service.js';
 import { RolloutEngine, type TickReport } from '../src/rollouts/engine/rollout-engine.service.js';
+import { RolloutNotifier } from '../src/rollouts/engine/rollout-notifier.service.js';
 import { InMemoryTrafficProvider } from '../src/rollouts/traffic/in-memory-traffic.provider.js';
 import { HttpWebhookCaller } from '../src/rollouts/webhooks/webhook.client.js';
 import { WebhookRunner } from '../src/rollouts/webhooks/webhook-runner.service.js';
-import { CapturingPublisher, type Seeded, seedTenant, takeTicks } from './rollout-fixtures.js';
+import {
+  CapturingPublisher,
+  type Seeded,
+  seedTenant,
+  takeNotifications,
+  takeTicks,
+} from './rollout-fixtures.js';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 let tdb: TestDatabase;
 let db: DataSource;
 let hooks: Server;
 let hookUrl: string;
-const received: Array<{ type: string; body: string; signature: string | undefined }> = [];
+const received: Array<{
+  type: string;
+  body: string;
+  signature: string | undefined;
+  delivery: string | undefined;
+}> = [];
 let confirmStatus = 200;
 const metrics = new InMemoryMetricsProvider();
 // Routes count as applied long ago: this suite runs ticks as fast as it can, not on their schedule.
@@ -33,6 +46,7 @@ const traffic = new InMemoryTrafficProvider(() => 0);
 const publisher = new CapturingPublisher();
 let analysisGate: Promise<void> | undefined;
 let engine: RolloutEngine;
+let notifier: RolloutNotifier;
 let rollouts: RolloutsService;
 let t: Seeded;
 
@@ -59,7 +73,12 @@ beforeAll(async () => {
   hooks = createServer((req, res) => {
     void readBody(req).then((body) => {
       const type = String(req.headers['x-heliomesh-event']);
-      received.push({ type, body, signature: req.headers[WEBHOOK_SIGNATURE_HEADER] as string | undefined });
+      received.push({
+        type,
+        body,
+        signature: req.headers[WEBHOOK_SIGNATURE_HEADER] as string | undefined,
+        delivery: req.headers[WEBHOOK_DELIVERY_HEADER] as string | undefined,
+      });
       res.writeHead(type === 'confirm-promotion' ? confirmStatus : 200).end();
     });
   });
@@ -82,6 +101,7 @@ beforeAll(async () => {
     box,
     publisher,
   );
+  notifier = new RolloutNotifier(db, new WebhookRunner(new HttpWebhookCaller()), box, publisher);
   rollouts = new RolloutsService(db, box, publisher, { tenantLimit: 3 });
   t = await seedTenant(db, 'acme', {
     reviews: ['v1', 'v2'],
@@ -113,13 +133,18 @@ const body = (service: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-/** Runs every due tick (what the relay and the queue do), until none is left or `max` ran. */
+/**
+ * Runs every due tick and notification (what the relay and the queue do), until none is left or
+ * `max` rounds ran.
+ */
 async function drain(max = 100): Promise<TickReport[]> {
   const reports: TickReport[] = [];
   for (let i = 0; i < max; i++) {
     const ticks = await takeTicks(db);
-    if (ticks.length === 0) break;
+    const notifications = await takeNotifications(db);
+    if (ticks.length === 0 && notifications.length === 0) break;
     for (const tick of ticks) reports.push(await engine.tick(tick));
+    for (const n of notifications) await notifier.deliver(n, { attempt: 1, final: true });
   }
   return reports;
 }
@@ -228,6 +253,12 @@ describe('the rollout engine on Postgres', () => {
     expect(types.slice(-2)).toEqual(['confirm-promotion', 'post-rollout']);
     for (const r of received)
       expect(verifyWebhookSignature(created.webhookSecret!, r.signature, r.body)).toBe(true);
+    // The notification's delivery id names the tick that committed Succeeded, in header and body.
+    const done = received.at(-1)!;
+    const succeededTick = events.find((e) => e.type === 'transition' && e.phase === 'Succeeded')!.tick;
+    expect(done.delivery).toBe(`${view.id}-post-rollout-${succeededTick}`);
+    expect(JSON.parse(done.body)).toMatchObject({ event: 'post-rollout', deliveryId: done.delivery });
+    expect(new Set(received.map((r) => r.delivery)).size).toBe(received.length);
     expect(JSON.parse(received.at(-2)!.body)).toMatchObject({
       event: 'confirm-promotion',
       canaryWeight: 50,

@@ -1,5 +1,11 @@
 import type { DataSource } from 'typeorm';
-import type { RequestContext, RolloutEventPublisher, RolloutProgressEvent } from '@heliomesh/core';
+import {
+  type RequestContext,
+  ROLLOUT_NOTIFY_TOPIC,
+  type RolloutEventPublisher,
+  type RolloutNotifyMessage,
+  type RolloutProgressEvent,
+} from '@heliomesh/core';
 
 export interface Seeded {
   tenantId: string;
@@ -83,4 +89,15 @@ export async function takeTicks(
      RETURNING id, payload`,
     );
   return rows.map((r) => r.payload).sort((a, b) => a.runAt - b.runAt);
+}
+
+/** Notification messages waiting in the outbox, oldest first, claimed as published. */
+export async function takeNotifications(db: DataSource): Promise<RolloutNotifyMessage[]> {
+  const [rows]: [Array<{ id: string; payload: RolloutNotifyMessage }>, number] = await db.query(
+    `UPDATE outbox SET published_at = clock_timestamp() WHERE id IN
+       (SELECT id FROM outbox WHERE topic = $1 AND published_at IS NULL ORDER BY id)
+     RETURNING id, payload`,
+    [ROLLOUT_NOTIFY_TOPIC],
+  );
+  return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => r.payload);
 }

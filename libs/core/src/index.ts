@@ -105,6 +105,8 @@ export {
 } from './rollouts/rollout-state-machine.js';
 export {
   fromRaw,
+  notificationDeliveryId,
+  ROLLOUT_NOTIFY_TOPIC,
   ROLLOUT_TICK_TOPIC,
   RolloutRepository,
   RolloutRoutesRepository,
@@ -112,6 +114,7 @@ export {
   type CommitResult,
   type RawRollout,
   type RolloutChange,
+  type RolloutNotifyMessage,
   type RolloutTickMessage,
 } from './rollouts/rollout.repository.js';
 export {

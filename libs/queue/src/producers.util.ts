@@ -2,9 +2,12 @@ import type { JobsOptions, Queue } from 'bullmq';
 import {
   type ReconcileJobData,
   reconcileJobId,
+  type RolloutNotifyJobData,
+  rolloutNotifyJobId,
   type RolloutTickJobData,
   rolloutTickJobId,
 } from './job-data.types.js';
+import { ROLLOUT_JOB_NAMES } from './queue-names.constant.js';
 
 const KEEP = {
   removeOnComplete: { age: 3_600, count: 1_000 },
@@ -32,12 +35,33 @@ export async function enqueueRolloutTick(
   data: RolloutTickJobData,
   delayMs: number,
 ): Promise<string | undefined> {
-  const job = await queue.add('tick', data, {
+  const job = await queue.add(ROLLOUT_JOB_NAMES.tick, data, {
     ...KEEP,
     jobId: rolloutTickJobId(data),
     delay: Math.max(0, delayMs),
     attempts: 5,
     backoff: { type: 'exponential', delay: 1_000 },
+  });
+  return job.id;
+}
+
+/** Attempts of a notification job; with the default 5 s backoff they span about 2.5 minutes. */
+export const ROLLOUT_NOTIFY_ATTEMPTS = 6;
+
+/**
+ * One job per notification webhook, retried with exponential backoff when the receiver fails
+ * (after the hook's own quick retries). The id makes a re-relayed outbox message a no-op.
+ */
+export async function enqueueRolloutNotify(
+  queue: Queue,
+  data: RolloutNotifyJobData,
+  opts: { backoffMs?: number; attempts?: number } = {},
+): Promise<string | undefined> {
+  const job = await queue.add(ROLLOUT_JOB_NAMES.notify, data, {
+    ...KEEP,
+    jobId: rolloutNotifyJobId(data),
+    attempts: opts.attempts ?? ROLLOUT_NOTIFY_ATTEMPTS,
+    backoff: { type: 'exponential', delay: opts.backoffMs ?? 5_000 },
   });
   return job.id;
 }

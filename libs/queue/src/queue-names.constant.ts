@@ -12,6 +12,15 @@ export const QUEUE_NAMES = {
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 /**
+ * Job names on the rollout queue; the processor dispatches on them. NEVER RENAME OR REMOVE ONE:
+ * delayed and retrying jobs already in Redis carry the name they were added with.
+ */
+export const ROLLOUT_JOB_NAMES = {
+  tick: 'tick',
+  notify: 'notify',
+} as const;
+
+/**
  * One lock duration and stalled-check interval for every worker. BullMQ throttles stalled
  * checks with a Redis key set by whichever worker runs first, so one worker with other values
  * slows crash recovery for all of them. With these, a crashed worker's job moves to another

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reconcileJobId, rolloutTickJobId } from './job-data.types.js';
+import { reconcileJobId, rolloutNotifyJobId, rolloutTickJobId } from './job-data.types.js';
 import { redisOptionsFromUrl } from './redis-options.util.js';
 
 describe('queue helpers', () => {
@@ -20,5 +20,6 @@ describe('queue helpers', () => {
     expect(reconcileJobId({ serviceId: 's-1' })).toBe('reconcile-s-1');
     expect(rolloutTickJobId({ rolloutId: 'r-1', tick: 7 })).toBe('rollout-r-1-tick-7');
     expect(rolloutTickJobId({ rolloutId: 'r-1', tick: 7 })).not.toContain(':');
+    expect(rolloutNotifyJobId({ deliveryId: 'r-1-post-rollout-7' })).toBe('notify-r-1-post-rollout-7');
   });
 });

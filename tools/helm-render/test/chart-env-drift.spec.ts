@@ -29,8 +29,9 @@ const CONFIG_FILES: Record<App, string> = {
 const LEFT_AT_DEFAULT: Record<App, Record<string, string>> = {
   'policy-api': {},
   gateway: {
-    // Subscription streams are pushed over Redis; these polls only bound the delay of a fallback.
-    AUDIT_POLL_MS: 'audit subscriptions poll for events Redis did not bring; tuning only',
+    // Rollout progress is pushed over Redis (the poll bounds its fallback); audit and health
+    // streams are read at these paces.
+    AUDIT_POLL_MS: 'audit subscriptions tail the audit log at this pace; tuning only',
     ROLLOUT_POLL_MS: 'rollout progress streams read missed events at this pace; tuning only',
     HEALTH_POLL_MS: 'health subscriptions read the collector at this pace; tuning only',
     // Collector answers change once per scrape; the cache only trades freshness for load.
@@ -44,6 +45,7 @@ const LEFT_AT_DEFAULT: Record<App, Record<string, string>> = {
     SCRAPE_INTERVAL_MS: 'read only with METRICS_PROVIDER=scrape; the chart sets collector',
     // A safety net for ticks whose job was lost; its default is a trade-off nobody needs to make.
     ROLLOUT_SWEEP_INTERVAL_MS: 'how often lost rollout ticks are looked for; recovery tuning only',
+    ROLLOUT_NOTIFY_BACKOFF_MS: 'first retry delay of a failed notification webhook; recovery tuning only',
   },
   'metrics-collector': {},
 };

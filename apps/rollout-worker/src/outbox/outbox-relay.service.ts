@@ -6,9 +6,15 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { DatabaseConnector, OUTBOX_CHANNEL, type OutboxMessage, OutboxRepository } from '@heliomesh/db';
 import { LOGGER, type Logger } from '@heliomesh/observability';
-import { ROLLOUT_TICK_TOPIC, type RolloutTickMessage } from '@heliomesh/core';
+import {
+  ROLLOUT_NOTIFY_TOPIC,
+  ROLLOUT_TICK_TOPIC,
+  type RolloutNotifyMessage,
+  type RolloutTickMessage,
+} from '@heliomesh/core';
 import {
   enqueueReconcile,
+  enqueueRolloutNotify,
   enqueueRolloutTick,
   QUEUE_CONNECTION,
   QUEUE_NAMES,
@@ -120,6 +126,14 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
         this.rolloutQueue,
         { rolloutId: tick.rolloutId, tick: tick.tick },
         tick.runAt - Date.now(),
+      );
+    }
+    if (message.topic === ROLLOUT_NOTIFY_TOPIC) {
+      const { rolloutId, type, deliveryId } = message.payload as unknown as RolloutNotifyMessage;
+      return enqueueRolloutNotify(
+        this.rolloutQueue,
+        { rolloutId, type, deliveryId },
+        { backoffMs: this.config.ROLLOUT_NOTIFY_BACKOFF_MS },
       );
     }
     return undefined;

@@ -13,6 +13,7 @@ import { ROLLOUT_EVENT_PUBLISHER, type RolloutEventPublisher, SecretBox } from '
 import type { WorkerConfig } from '../config.js';
 import { AnalysisRunner } from './analysis/analysis-runner.service.js';
 import { RolloutEngine } from './engine/rollout-engine.service.js';
+import { RolloutNotifier } from './engine/rollout-notifier.service.js';
 import { createMetricsBackend, type MetricsBackend } from './metrics/metrics-provider.factory.js';
 import { RolloutMetrics } from './rollout-metrics.service.js';
 import { RolloutSweeper } from './rollout-sweeper.service.js';
@@ -75,6 +76,12 @@ export function rolloutProviders(config: WorkerConfig): Provider[] {
         ROLLOUT_EVENT_PUBLISHER,
         getQueueToken(QUEUE_NAMES.rollout),
       ],
+    },
+    {
+      provide: RolloutNotifier,
+      useFactory: (db: DataSource, secrets: SecretBox, publisher: RolloutEventPublisher) =>
+        new RolloutNotifier(db, new WebhookRunner(new HttpWebhookCaller()), secrets, publisher),
+      inject: [DataSource, SecretBox, ROLLOUT_EVENT_PUBLISHER],
     },
     RolloutMetrics,
     RolloutSweeper,

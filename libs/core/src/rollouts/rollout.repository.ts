@@ -10,6 +10,7 @@ import {
 import type { RolloutRouteState } from './rollout-plan.util.js';
 import { eventFromRaw, fromRaw, type RawEvent, type RawRollout } from './rollout-row.util.js';
 import { assertTransition } from './rollout-state-machine.js';
+import type { WebhookType } from './rollout-spec.schema.js';
 import type { PhaseReason, RolloutEventDraft, RolloutEventView, StepState } from './rollout.types.js';
 
 export { fromRaw, type RawRollout } from './rollout-row.util.js';
@@ -51,6 +52,11 @@ export interface CommitRequest {
    * never got a job, see docs/decisions/0001-rollout-ticks.md).
    */
   scheduleVia?: 'outbox' | 'caller';
+  /**
+   * Notification webhooks this change sends (post-rollout, rollback): one outbox message each,
+   * in this transaction, so a crash after the commit cannot lose one.
+   */
+  notify?: WebhookType[];
 }
 
 export interface CommitResult {
@@ -68,13 +74,28 @@ export interface RolloutTickMessage {
   runAt: number;
 }
 
+/** The outbox topic whose messages become notification-webhook jobs (retried until delivered). */
+export const ROLLOUT_NOTIFY_TOPIC = 'rollout.notify';
+
+export interface RolloutNotifyMessage {
+  rolloutId: string;
+  type: WebhookType;
+  /** Names the notification; sent with every delivery of it so receivers can deduplicate. */
+  deliveryId: string;
+}
+
+/** Stable for one notification: the rollout, the hook type and the tick whose commit sent it. */
+export function notificationDeliveryId(rolloutId: string, type: WebhookType, tick: number): string {
+  return `${rolloutId}-${type}-${tick}`;
+}
+
 const TERMINAL_SQL = TERMINAL_ROLLOUT_PHASES.map((p) => `'${p}'`).join(', ');
 
 /**
  * Rollout rows and their events. Every state change goes through `commit`: one versioned UPDATE
  * (a concurrent writer makes it match nothing, and the caller must then act as if it never ran),
- * the events numbered after the last one, the audit event, and the next tick through the outbox,
- * all in the caller's transaction.
+ * the events numbered after the last one, the audit event, and the next tick and the notification
+ * webhooks through the outbox, all in the caller's transaction.
  */
 export class RolloutRepository {
   private readonly audit = new AuditRepository();
@@ -136,6 +157,7 @@ export class RolloutRepository {
     );
     if (req.audit) await this.appendAudit(m, row, next, req.actor, req.audit);
     if (nextTickAt && req.scheduleVia !== 'caller') await this.scheduleTick(m, next, nextTickAt);
+    for (const type of new Set(req.notify ?? [])) await this.scheduleNotification(m, row, type);
     return { row: next, events };
   }
 
@@ -169,10 +191,24 @@ export class RolloutRepository {
 
   async scheduleTick(m: EntityManager, row: RolloutEntity, runAt: Date): Promise<void> {
     const message: RolloutTickMessage = { rolloutId: row.id, tick: row.tick, runAt: runAt.getTime() };
+    await this.message(m, row, ROLLOUT_TICK_TOPIC, message);
+  }
+
+  /** `row` is the row the commit read: its tick is the one that sent the notification. */
+  private async scheduleNotification(m: EntityManager, row: RolloutEntity, type: WebhookType): Promise<void> {
+    const message: RolloutNotifyMessage = {
+      rolloutId: row.id,
+      type,
+      deliveryId: notificationDeliveryId(row.id, type, row.tick),
+    };
+    await this.message(m, row, ROLLOUT_NOTIFY_TOPIC, message);
+  }
+
+  private async message(m: EntityManager, row: RolloutEntity, topic: string, payload: object): Promise<void> {
     await this.outbox.add(m, {
       tenantId: row.tenantId,
-      topic: ROLLOUT_TICK_TOPIC,
-      payload: message as unknown as Record<string, unknown>,
+      topic,
+      payload: payload as Record<string, unknown>,
     });
   }
 

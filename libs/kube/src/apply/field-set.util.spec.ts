@@ -91,7 +91,7 @@ describe('fieldsV1', () => {
   });
 
   it('keeps a "__proto__" key as data (found by the property above)', () => {
-    const value: unknown = JSON.parse('{" ":{"__proto__":0}}');
+    const value = JSON.parse('{" ":{"__proto__":0}}') as Record<string, unknown>;
     expect(project(value, parseFieldsV1(fieldsOf(value)))).toEqual(value);
   });
 

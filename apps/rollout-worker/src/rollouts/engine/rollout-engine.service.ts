@@ -6,13 +6,11 @@ import {
   progressEvents,
   ReleasePinService,
   RolloutRepository,
-  type RolloutEventDraft,
   type RolloutEventPublisher,
   type RolloutEventView,
   type SecretBox,
   specOf,
   type StepState,
-  type WebhookType,
 } from '@heliomesh/core';
 import { inTenantTx, type RolloutEntity, type RolloutPhase } from '@heliomesh/db';
 import type { RolloutTickJobData } from '@heliomesh/queue';
@@ -107,7 +105,6 @@ export class RolloutEngine {
     if (!committed) return report('lost-race', { phase: row.phase, lagMs, stagesMs });
     await this.queueNext(committed.row);
     void this.publisher.publish(progressEvents(committed.row, committed.events));
-    for (const type of outcome.notify ?? []) await this.notify(type, committed.row, secret);
     return report('advanced', { phase: committed.row.phase, lagMs, stagesMs });
   }
 
@@ -171,7 +168,9 @@ export class RolloutEngine {
     ctx: TickContext,
     outcome: TickOutcome,
   ): Promise<{ row: RolloutEntity; events: RolloutEventView[] } | null> {
-    const { row, target } = ctx;
+    const { row, target, spec } = ctx;
+    // Notifications go out through the outbox (RolloutNotifier), so a crash cannot lose one.
+    const notify = (outcome.notify ?? []).filter((type) => spec.webhooks.some((h) => h.type === type));
     const result = await this.repo.commit(m, row, {
       change: { ...outcome.change, ...(outcome.to ? { phase: outcome.to } : {}) },
       events: outcome.events,
@@ -179,6 +178,7 @@ export class RolloutEngine {
       ...(outcome.audit ? { audit: outcome.audit } : {}),
       nextTickInMs: outcome.nextTickInMs,
       scheduleVia: this.queueTick ? 'caller' : 'outbox',
+      notify,
     });
     if (!result) return null;
     const route = outcome.change.route;
@@ -190,16 +190,6 @@ export class RolloutEngine {
     const pin = await this.pins.pin(m, result.row, result.row.phase);
     const extra = pin ? await this.repo.appendEvents(m, result.row, [pin], ENGINE_ACTOR) : [];
     return { row: result.row, events: [...result.events, ...extra] };
-  }
-
-  private async notify(type: WebhookType, row: RolloutEntity, secret: string | null): Promise<void> {
-    const outcome = await this.webhooks.run(type, row, specOf(row), secret);
-    if (!outcome.event) return;
-    const event: RolloutEventDraft = outcome.event;
-    const stored = await inTenantTx(this.db, row.tenantId, (m) =>
-      this.repo.appendEvents(m, row, [event], ENGINE_ACTOR),
-    );
-    void this.publisher.publish(progressEvents(row, stored));
   }
 
   private async checkTarget(row: RolloutEntity): Promise<string | null> {

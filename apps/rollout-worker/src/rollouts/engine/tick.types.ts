@@ -44,7 +44,7 @@ export interface TickOutcome<F extends RolloutPhase = RolloutPhase> {
   /** Transitions and completed steps are audited with the evidence behind them. */
   audit?: { action: string; data: Record<string, unknown> };
   nextTickInMs: number | null;
-  /** Notification hooks to call once the outcome is committed. */
+  /** Notification hooks to send: outbox messages of the commit, delivered at least once. */
   notify?: WebhookType[];
 }
 

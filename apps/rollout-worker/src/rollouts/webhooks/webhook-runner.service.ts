@@ -10,7 +10,11 @@ export interface GateOutcome {
 
 /**
  * Runs a rollout's hooks of one type. Gates (pre-rollout, rollout, confirm-promotion) decide:
- * any failure holds the rollout where it is. Notifications (post-rollout, rollback) only report.
+ * any failure holds the rollout where it is. Notifications (post-rollout, rollback) only report,
+ * and are at-least-once: the transition that sends one writes an outbox message in its own
+ * transaction, and a queue job runs them here with the notification's delivery id, retried
+ * with backoff until the receivers answer 2xx (see RolloutNotifier). A receiver can see a
+ * notification more than once and deduplicates on the X-Heliomesh-Delivery header.
  */
 export class WebhookRunner {
   constructor(private readonly caller: WebhookCaller) {}
@@ -20,6 +24,7 @@ export class WebhookRunner {
     row: RolloutEntity,
     spec: RolloutSpec,
     secret: string | null,
+    deliveryId?: string,
   ): Promise<GateOutcome> {
     const hooks = spec.webhooks.filter((h) => h.type === type);
     if (hooks.length === 0) return { passed: true };
@@ -37,7 +42,7 @@ export class WebhookRunner {
       attempt: row.attempt,
     };
     const results: WebhookCallResult[] = [];
-    for (const hook of hooks) results.push(await this.caller.call(hook, base, secret));
+    for (const hook of hooks) results.push(await this.caller.call(hook, base, secret, deliveryId));
     const failed = results.filter((r) => !r.ok);
     const gate = GATE_WEBHOOKS.includes(type);
     return {

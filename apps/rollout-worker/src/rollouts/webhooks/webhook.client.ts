@@ -14,7 +14,11 @@ import { errorMessage, sleep } from '@heliomesh/util';
 /** The JSON body of every webhook call (it carries the weight: Flagger users asked for it, F#613). */
 export interface WebhookPayload {
   event: WebhookType;
-  /** Unique per call; the same across retries of one call, so receivers can deduplicate. */
+  /**
+   * Also the X-Heliomesh-Delivery header; receivers deduplicate on it. A gate call's is unique
+   * per call (the same across its quick retries). A notification's names the notification: the
+   * same on every delivery of it (notifications are at-least-once) and for every hook of its type.
+   */
   deliveryId: string;
   rolloutId: string;
   tenantId: string;
@@ -42,10 +46,12 @@ export interface WebhookCallResult {
 }
 
 export interface WebhookCaller {
+  /** `deliveryId` is a notification's stable id; without it the call gets a new one. */
   call(
     hook: RolloutWebhook,
     payload: Omit<WebhookPayload, 'deliveryId' | 'metadata' | 'timestamp'>,
     secret: string | null,
+    deliveryId?: string,
   ): Promise<WebhookCallResult>;
 }
 
@@ -62,9 +68,9 @@ export class HttpWebhookCaller implements WebhookCaller {
     hook: RolloutWebhook,
     base: Omit<WebhookPayload, 'deliveryId' | 'metadata' | 'timestamp'>,
     secret: string | null,
+    deliveryId: string = randomUUID(),
   ): Promise<WebhookCallResult> {
     const started = Date.now();
-    const deliveryId = randomUUID();
     const timeoutMs = durationMs(hook.timeout) ?? 5_000;
     let last: Pick<WebhookCallResult, 'status' | 'error'> = {};
     let attempt = 0;
