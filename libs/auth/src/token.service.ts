@@ -5,6 +5,7 @@ import type { AuthContext } from './roles.util.js';
 import { generateToken, hashToken, isWellFormedToken } from './token.util.js';
 
 const CACHE_TTL_MS = 5_000;
+const CACHE_MAX_ENTRIES = 10_000;
 const LAST_USED_RESOLUTION_MS = 60_000;
 const BOOTSTRAP_LOCK = '7522537958006730101';
 
@@ -23,6 +24,7 @@ function unauthenticated(code: string, message: string): HeliomeshError {
  * every request; a revoked token therefore stops working within CACHE_TTL_MS everywhere.
  */
 export class TokenService {
+  /** Resolutions by token hash, each good until its cachedUntil (insertion order is age). */
   private readonly cache = new Map<string, CachedToken>();
   private readonly lastUsedWrites = new Map<string, number>();
 
@@ -72,8 +74,23 @@ export class TokenService {
       actor: `token:${token.name}@${tenantName ?? 'platform'}`,
     };
     const entry = { ctx, expiresAt: token.expiresAt, cachedUntil: now.getTime() + CACHE_TTL_MS };
-    this.cache.set(hash, entry);
+    this.remember(hash, entry, now.getTime());
     return entry;
+  }
+
+  /**
+   * Caches a resolution under the token's hash (never the secret itself). Lapsed entries are
+   * dropped on every database read, and the cache never holds more than CACHE_MAX_ENTRIES
+   * (oldest go first).
+   */
+  private remember(hash: string, entry: CachedToken, now: number): void {
+    for (const [key, cached] of this.cache) if (cached.cachedUntil <= now) this.cache.delete(key);
+    this.cache.delete(hash);
+    for (const key of this.cache.keys()) {
+      if (this.cache.size < CACHE_MAX_ENTRIES) break;
+      this.cache.delete(key);
+    }
+    this.cache.set(hash, entry);
   }
 
   /** Records use at most once a minute per token, off the request path. */

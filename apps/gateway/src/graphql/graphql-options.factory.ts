@@ -34,6 +34,7 @@ export class GraphqlOptionsFactory implements GqlOptionsFactory<MercuriusDriverC
       maxDepth: this.config.GRAPHQL_MAX_DEPTH,
       maxCost: this.config.GRAPHQL_MAX_COST,
     };
+    const withinLimits: PassedDocuments = new WeakMap();
     return {
       path: '/graphql',
       autoSchemaFile: true,
@@ -62,10 +63,10 @@ export class GraphqlOptionsFactory implements GqlOptionsFactory<MercuriusDriverC
           _ctx: unknown,
           variables: unknown,
         ) => {
-          enforceLimits(schema, document, (variables ?? {}) as Record<string, unknown>, limits);
+          enforceLimits(schema, document, (variables ?? {}) as Record<string, unknown>, limits, withinLimits);
         },
         preSubscriptionExecution: async (schema: GraphQLSchema, document: DocumentNode) => {
-          enforceLimits(schema, document, {}, limits);
+          enforceLimits(schema, document, {}, limits, withinLimits);
         },
       },
     } as MercuriusDriverConfig;
@@ -109,21 +110,38 @@ function onlyGraphqlText(document: DocumentNode | undefined): void {
   );
 }
 
+/**
+ * Documents (per schema) known to be within the limits whatever their variables: those that
+ * declare no variables. Mercurius keeps parsed documents in an LRU by query text, so a repeated
+ * query arrives as the same DocumentNode object and is measured once; a document it parses anew
+ * (not cached yet, or evicted) is a new object and is measured again. Only passes are kept.
+ */
+type PassedDocuments = WeakMap<GraphQLSchema, WeakSet<DocumentNode>>;
+
 /** Every operation of the document is measured: the hooks are not told which one will run. */
 function enforceLimits(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown>,
   limits: QueryLimits,
+  passed: PassedDocuments,
 ): void {
-  const names = document.definitions
-    .filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
-    .map((d) => d.name?.value);
+  if (passed.get(schema)?.has(document)) return;
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  const names = operations.map((d) => d.name?.value);
   try {
     for (const name of names.length > 1 ? names : [undefined])
       checkQueryLimits(measureQuery(schema, document, name, variables), limits);
   } catch (err) {
     // Thrown as a GraphQL error so subscription clients, too, receive the code and path.
     throw err instanceof HeliomeshError ? toGraphQLError(err) : err;
+  }
+  // Page sizes may come from variables; a document without any measures the same every time.
+  if (operations.every((o) => !o.variableDefinitions?.length)) {
+    let documents = passed.get(schema);
+    if (!documents) passed.set(schema, (documents = new WeakSet()));
+    documents.add(document);
   }
 }
