@@ -68,7 +68,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['vitest.shared.ts', '*/*/vitest.config.ts'],
+          allowDefaultProject: ['vitest.shared.ts', 'vitest.setup.ts', '*/*/vitest.config.ts'],
           maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 64,
         },
         tsconfigRootDir: import.meta.dirname,

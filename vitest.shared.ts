@@ -20,6 +20,7 @@ export function defineProjectConfig(
       testTimeout: 30_000,
       hookTimeout: 60_000,
       pool: 'forks',
+      setupFiles: [new URL('./vitest.setup.ts', import.meta.url).pathname],
       reporters: process.env.CI ? ['default'] : ['default'],
       ...overrides,
     },
