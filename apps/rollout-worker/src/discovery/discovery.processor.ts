@@ -30,7 +30,12 @@ export class DiscoveryProcessor extends WorkerHost implements OnApplicationBoots
     super();
   }
 
-  private lastResync = Date.now();
+  /**
+   * Zero, so the first round after a start resyncs: objects deleted while no worker watched (a
+   * cluster rebuilt, the in-memory sandbox restarted) raise no drift event, since the drift
+   * watcher never saw them; like a controller's initial list, the resync re-applies them.
+   */
+  private lastResync = 0;
 
   /** Queues a reconcile for every service with policies or applied objects; dedup keeps bursts cheap. */
   private async resync(): Promise<number> {
