@@ -35,6 +35,8 @@ export interface Platform {
   queuePrefix: string;
   redisUrl: string;
   istio: CustomObjectsApi;
+  /** Another worker process on the same database, Redis and queue prefix (not awaited ready). */
+  startWorker(): Promise<SpawnedProcess>;
   stop(): Promise<void>;
 }
 
@@ -52,14 +54,16 @@ export async function startPlatform(
     ...loadConfig(policyApiEnv, { ...env, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'silent' }),
     POLICY_API_PORT: 0,
   });
+  const startWorker = async (port?: number) =>
+    spawnNode('apps/rollout-worker/dist/main.js', {
+      ...env,
+      WORKER_PORT: String(port ?? (await freePort())),
+      OUTBOX_POLL_MS: '200',
+      DISCOVERY_INTERVAL_MS: '3600000',
+      ...opts.workerEnv,
+    });
   const workerPort = await freePort();
-  const worker = spawnNode('apps/rollout-worker/dist/main.js', {
-    ...env,
-    WORKER_PORT: String(workerPort),
-    OUTBOX_POLL_MS: '200',
-    DISCOVERY_INTERVAL_MS: '3600000',
-    ...opts.workerEnv,
-  });
+  const worker = await startWorker(workerPort);
   const admin = new ApiClient(api.url, adminToken);
   // The admin token is registered once the database is reachable; the worker relays once it is ready.
   await eventually(async () => (await admin.get('/v1/tenants')).status === 200, 30_000);
@@ -79,6 +83,7 @@ export async function startPlatform(
     queuePrefix,
     redisUrl,
     istio: kc.makeApiClient(CustomObjectsApi),
+    startWorker: () => startWorker(),
     async stop() {
       worker.child.kill('SIGTERM');
       await worker.exited;

@@ -9,7 +9,6 @@ import {
   loadTopologyFile,
   type MeshSimHandle,
   setUpTenant,
-  spawnNode,
   type SpawnedProcess,
   startMeshSim,
   type TenantSetup,
@@ -134,16 +133,7 @@ describe('crash safety', () => {
     expect(killed.signal).toBe('SIGKILL');
     const midway = await phases(ids);
 
-    second = spawnNode('apps/rollout-worker/dist/main.js', {
-      DATABASE_URL: p.db.url,
-      REDIS_URL: p.redisUrl,
-      QUEUE_PREFIX: p.queuePrefix,
-      LOG_LEVEL: 'warn',
-      WORKER_PORT: String(await freePort()),
-      OUTBOX_POLL_MS: '200',
-      DISCOVERY_INTERVAL_MS: '3600000',
-      ...workerEnv,
-    });
+    second = await p.startWorker();
     await eventually(async () => (await phases(ids)).every((ph) => ph === 'Succeeded'), 120_000, 250);
     expect(midway.some((ph) => ph !== 'Succeeded')).toBe(true);
 

@@ -1,12 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  freePort,
-  setUpTenant,
-  spawnNode,
-  type SpawnedProcess,
-  type TenantSetup,
-} from '@heliomesh/testing';
+import { eventually, setUpTenant, type SpawnedProcess, type TenantSetup } from '@heliomesh/testing';
 import { defaultWeights, getVirtualService, type Platform, startPlatform } from './platform-harness.js';
 
 /**
@@ -17,10 +10,9 @@ import { defaultWeights, getVirtualService, type Platform, startPlatform } from 
 let p: Platform;
 let t: TenantSetup;
 let second: SpawnedProcess | undefined;
-const DISCOVERY_INTERVAL_MS = '1000';
 
 beforeAll(async () => {
-  p = await startPlatform({ workerEnv: { DISCOVERY_INTERVAL_MS } });
+  p = await startPlatform({ workerEnv: { DISCOVERY_INTERVAL_MS: '1000' } });
   t = await setUpTenant(p.admin, {
     tenant: 'restart-team',
     cluster: 'sandbox',
@@ -64,15 +56,7 @@ describe('a worker starting against a cluster that lost our objects', () => {
     });
     expect(await getVirtualService(p, 'shop', 'heliomesh-reviews')).toBeUndefined();
 
-    second = spawnNode('apps/rollout-worker/dist/main.js', {
-      DATABASE_URL: p.db.url,
-      REDIS_URL: p.redisUrl,
-      QUEUE_PREFIX: p.queuePrefix,
-      LOG_LEVEL: 'warn',
-      WORKER_PORT: String(await freePort()),
-      OUTBOX_POLL_MS: '200',
-      DISCOVERY_INTERVAL_MS,
-    });
+    second = await p.startWorker();
     const restored = await eventually(
       async () => {
         const vs = await getVirtualService(p, 'shop', 'heliomesh-reviews');

@@ -56,7 +56,8 @@ describe('npm start', () => {
     };
     const started = Date.now();
     const launcher = spawnNode(LAUNCHER, env, ['--no-build']);
-    await launcher.waitForOutput(/Heliomesh is ready/, 60_000);
+    // The banner's last line: the lines before it (URLs, tokens) may arrive in separate chunks.
+    await launcher.waitForOutput(/Press Ctrl-C to stop/, 60_000);
     expect(Date.now() - started).toBeLessThan(60_000);
     for (const port of Object.values(ports))
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
@@ -75,7 +76,7 @@ describe('npm start', () => {
       expect(stdout).toMatch(new RegExp(`^${name}\\s*\\| `, 'm'));
     }
     const token = /demo operator token\s+(hm_\S+)/.exec(stdout)?.[1];
-    expect(token).toBeDefined();
+    expect(token, `${stdout.slice(-3000)}\n${launcher.output().stderr.slice(-3000)}`).toBeDefined();
     expect(readFileSync(join(stateDir, 'demo-operator-token'), 'utf8').trim()).toBe(token);
     expect(statSync(join(stateDir, 'admin-token')).mode & 0o777).toBe(0o600);
     const services = await fetch(

@@ -88,6 +88,11 @@ export class ServiceSyncService {
       removed: [],
       unchanged: 0,
     };
+    // One sync of a tenant's cluster at a time (an API call and the scheduled round may meet):
+    // the second waits, then reads what the first stored instead of inserting it again.
+    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      `heliomesh.sync:${tenantId}:${cluster.id}`,
+    ]);
     const services = m.getRepository(ServiceEntity);
     const versions = m.getRepository(ServiceVersionEntity);
     const existing = new Map(
