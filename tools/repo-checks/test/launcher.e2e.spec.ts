@@ -6,6 +6,7 @@ import {
   createTestDatabase,
   freePort,
   spawnNode,
+  type SpawnedProcess,
   type TestDatabase,
   uniqueQueuePrefix,
 } from '@heliomesh/testing';
@@ -14,12 +15,18 @@ import {
 // everything it starts first), on ports and a state directory of its own.
 const LAUNCHER = 'tools/launcher/bin/start.mjs';
 let db: TestDatabase;
+/** A launcher still running when a test failed: stopped (with its services) before the next. */
+let running: SpawnedProcess | undefined;
 
 beforeAll(async () => {
   db = await createTestDatabase();
 });
 
 afterAll(async () => {
+  if (running && running.child.exitCode === null && running.child.signalCode === null) {
+    running.child.kill('SIGINT');
+    await running.exited;
+  }
   await db?.drop();
 });
 
@@ -56,6 +63,7 @@ describe('npm start', () => {
     };
     const started = Date.now();
     const launcher = spawnNode(LAUNCHER, env, ['--no-build']);
+    running = launcher;
     // The banner's last line: the lines before it (URLs, tokens) may arrive in separate chunks.
     await launcher.waitForOutput(/Press Ctrl-C to stop/, 60_000);
     expect(Date.now() - started).toBeLessThan(60_000);
