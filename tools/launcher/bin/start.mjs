@@ -146,15 +146,22 @@ await waitReady(services);
 
 let demo;
 if (s.sandbox && !shuttingDown) {
-  try {
-    demo = await seedDemo({
-      apiUrl: `http://127.0.0.1:${s.POLICY_API_PORT}`,
-      adminToken: admin,
-      kubeconfigPath: s.kubeconfig,
-      stateDir: s.stateDir,
-    });
-  } catch (err) {
-    console.error(`${err.message}\nThe platform is running, but the demo tenant is not ready.`);
+  // Seeding is idempotent; on a loaded machine a first attempt can meet services still warming
+  // up (a slow first cluster connection, a discovery round in flight), so it is tried again.
+  for (let attempt = 1; attempt <= 3 && !demo && !shuttingDown; attempt++) {
+    try {
+      demo = await seedDemo({
+        apiUrl: `http://127.0.0.1:${s.POLICY_API_PORT}`,
+        adminToken: admin,
+        kubeconfigPath: s.kubeconfig,
+        stateDir: s.stateDir,
+      });
+    } catch (err) {
+      if (attempt < 3) {
+        console.error(`${err.message}\nSeeding the demo again (attempt ${attempt + 1} of 3)...`);
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+      } else console.error(`${err.message}\nThe platform is running, but the demo tenant is not ready.`);
+    }
   }
 }
 
