@@ -21,8 +21,11 @@ export const gatewayEnv = z.object({
   GRAPHQL_MAX_DEPTH: env.positiveInt(12),
   /** Largest estimated cost (fields times the page sizes above them) a query may have. */
   GRAPHQL_MAX_COST: env.positiveInt(50_000),
-  /** How often a tenant's audit log is checked for new events while someone subscribes to it. */
-  AUDIT_POLL_MS: env.positiveInt(1_000),
+  /**
+   * How often a watched tenant's audit log is read without a Redis wake-up: the fallback for
+   * wake-ups lost while Redis or the worker's relay was away.
+   */
+  AUDIT_POLL_MS: env.positiveInt(5_000),
   /** How often a rollout's progress stream reads the events Redis did not bring (it is best effort). */
   ROLLOUT_POLL_MS: env.positiveInt(5_000),
   /** How often the collector's health is read for each namespace someone subscribes to. */

@@ -12,6 +12,7 @@ import {
   DEMO_TOPOLOGY,
   loadTopologyFile,
 } from '@heliomesh/testing';
+import { HealthFeed } from '../src/mesh/health-feed.service.js';
 import { GraphqlClient, Subscription } from './graphql-client.js';
 import {
   type GatewayPlatform,
@@ -26,6 +27,7 @@ let sim: MeshSimHandle;
 let collector: SpawnedProcess;
 let collectorDown: RunningService;
 let reviewsId: string;
+let collectorUrl: string;
 
 /**
  * Live traffic end to end: mesh-sim simulates the demo shop from the sandbox's Istio objects in
@@ -34,9 +36,10 @@ let reviewsId: string;
  */
 beforeAll(async () => {
   const collectorPort = await freePort();
+  collectorUrl = `http://127.0.0.1:${collectorPort}`;
   p = await startGatewayPlatform({
     worker: true,
-    gateway: { COLLECTOR_URL: `http://127.0.0.1:${collectorPort}` },
+    gateway: { COLLECTOR_URL: collectorUrl },
   });
   t = await setUpTenant(p, { tenant: 'mesh', namespaces: ['shop'] });
   sim = await startMeshSim({
@@ -148,21 +151,26 @@ describe('live traffic of a service', () => {
 
 describe('serviceHealth subscription', () => {
   it(
-    'sends the current health first, then the change a fault injected through GraphQL causes',
+    'sends the current health first, then the change a fault injected through GraphQL causes, on every replica',
     { timeout: 40_000 },
     async () => {
-      const ws = t.viewer.ws();
+      const second = await p.startReplica({ COLLECTOR_URL: collectorUrl });
       type Health = {
         serviceHealth: { namespace: string; services: Array<{ service: string; status: string }> };
       };
-      const sub = new Subscription<Health>(
-        ws,
-        'subscription { serviceHealth(namespace: "shop", window: 5) { namespace observedAt services { service status } } }',
-      );
-      const first = (await sub.next()).data!.serviceHealth;
+      const q =
+        'subscription { serviceHealth(namespace: "shop", window: 5) { namespace observedAt services { service status } } }';
+      const sockets = [t.viewer.ws(), new GraphqlClient(second.url, t.viewer.token).ws()];
+      const [onFirst, onSecond] = sockets.map((ws) => new Subscription<Health>(ws, q));
       const ratings = (h: Health['serviceHealth']) => h.services.find((s) => s.service === 'ratings')?.status;
-      expect(first.namespace).toBe('shop');
-      expect(ratings(first)).toBe('HEALTHY');
+      for (const sub of [onFirst!, onSecond!]) {
+        const first = (await sub.next()).data!.serviceHealth;
+        expect(first.namespace).toBe('shop');
+        expect(ratings(first)).toBe('HEALTHY');
+      }
+      // One replica reads the collector for both; the other hears it through Redis.
+      const leading = [p.gateway, second].map((g) => g.app.get(HealthFeed).leadingKeys);
+      expect(leading.flat()).toEqual(['shop:5']);
       const fault = await t.operator.query(
         'mutation($i: PolicyInput!) { createPolicy(input: $i) { policy { id } } }',
         {
@@ -177,11 +185,16 @@ describe('serviceHealth subscription', () => {
       expect(fault.errors, fault.text).toBeUndefined();
       // Istio aborts at the caller's sidecar: ratings stops receiving requests, so its request
       // health leaves HEALTHY (NO_DATA, or FAILURE where the callers' 503s are counted).
-      const changed = await sub.next((r) => ratings(r.data!.serviceHealth) !== 'HEALTHY', 20_000);
-      expect(['NO_DATA', 'FAILURE']).toContain(ratings(changed.data!.serviceHealth));
-      expect(sub.results.length).toBeLessThan(20);
-      await sub.stop();
-      await ws.dispose();
+      const notHealthy = (r: { data?: Health | null }) => ratings(r.data!.serviceHealth) !== 'HEALTHY';
+      const [a, b] = await Promise.all([
+        onFirst!.next(notHealthy, 20_000),
+        onSecond!.next(notHealthy, 20_000),
+      ]);
+      expect(['NO_DATA', 'FAILURE']).toContain(ratings(a.data!.serviceHealth));
+      expect(b.data).toEqual(a.data);
+      expect(onFirst!.results.length).toBeLessThan(20);
+      await Promise.all([onFirst!.stop(), onSecond!.stop()]);
+      await Promise.all(sockets.map((ws) => ws.dispose()));
     },
   );
 });

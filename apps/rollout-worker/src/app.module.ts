@@ -12,6 +12,7 @@ import { DatabaseModule } from '@heliomesh/db';
 import { ObservabilityModule, type ServiceRuntime } from '@heliomesh/observability';
 import { QueueModule } from '@heliomesh/queue';
 import { DataSource } from 'typeorm';
+import { AuditRelayService } from './audit/audit-relay.service.js';
 import { WORKER_CONFIG, type WorkerConfig } from './config.js';
 import { DiscoveryProcessor } from './discovery/discovery.processor.js';
 import { OutboxRelayService } from './outbox/outbox-relay.service.js';
@@ -48,6 +49,7 @@ export class WorkerModule {
           inject: [DataSource, ClustersService, CLUSTER_TARGETS],
         },
         OutboxRelayService,
+        AuditRelayService,
         DriftSupervisor,
         ReconcileProcessor,
         RolloutProcessor,

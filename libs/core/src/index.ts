@@ -56,7 +56,7 @@ export {
   loadServicesByIds,
   loadVersionsByServiceIds,
 } from './loaders/service-relations.loader.js';
-export { latestAuditSeq, loadAuditEventsAfter } from './loaders/audit-tail.loader.js';
+export { latestAuditSeq, loadAuditEventsAfter, tenantAuditChannel } from './loaders/audit-tail.loader.js';
 export { ReleasePinService } from './rollouts/release-pin.service.js';
 export { commandEffect, type CommandEffect, type RolloutCommand } from './rollouts/rollout-commands.util.js';
 export {

@@ -1,6 +1,8 @@
 export { DatabaseConnector, DatabaseModule, type DatabaseModuleOptions } from './nest/database.module.js';
 export {
+  AUDIT_CHANNEL,
   AuditRepository,
+  parseAuditNotification,
   type AuditEventRow,
   type ChainBreak,
   type ChainVerification,

@@ -12,6 +12,7 @@ import { PolicyTouchedServices1764205000000 } from './migrations/1764205000000-p
 import { TenancyAndPolicies1764190000000 } from './migrations/1764190000000-tenancy-and-policies.migration.js';
 import { MetricRollups1764200000000 } from './migrations/1764200000000-metric-rollups.migration.js';
 import { Rollouts1764210000000 } from './migrations/1764210000000-rollouts.migration.js';
+import { AuditNotify1764220000000 } from './migrations/1764220000000-audit-notify.migration.js';
 
 /** Explicit lists (no globs): ESM builds and bundlers see every entity and migration. */
 export const ENTITIES = [
@@ -36,4 +37,5 @@ export const MIGRATIONS = [
   MetricRollups1764200000000,
   PolicyTouchedServices1764205000000,
   Rollouts1764210000000,
+  AuditNotify1764220000000,
 ];

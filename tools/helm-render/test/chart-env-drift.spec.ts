@@ -29,9 +29,9 @@ const CONFIG_FILES: Record<App, string> = {
 const LEFT_AT_DEFAULT: Record<App, Record<string, string>> = {
   'policy-api': {},
   gateway: {
-    // Rollout progress is pushed over Redis (the poll bounds its fallback); audit and health
-    // streams are read at these paces.
-    AUDIT_POLL_MS: 'audit subscriptions tail the audit log at this pace; tuning only',
+    // Rollout progress and audit wake-ups are pushed over Redis (these polls bound the fallback);
+    // the leading replica reads health at its pace.
+    AUDIT_POLL_MS: 'audit tails read without a Redis wake-up at this pace; tuning only',
     ROLLOUT_POLL_MS: 'rollout progress streams read missed events at this pace; tuning only',
     HEALTH_POLL_MS: 'health subscriptions read the collector at this pace; tuning only',
     // Collector answers change once per scrape; the cache only trades freshness for load.

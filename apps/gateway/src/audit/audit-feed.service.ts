@@ -5,12 +5,14 @@ import {
   latestAuditSeq,
   loadAuditEventsAfter,
   type RequestContext,
+  tenantAuditChannel,
   tenantScope,
 } from '@heliomesh/core';
 import { LOGGER, type Logger } from '@heliomesh/observability';
 import { errorMessage } from '@heliomesh/util';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config.js';
 import { EventQueue } from '../subscriptions/event-queue.util.js';
+import { RedisChannels } from '../subscriptions/redis-channels.service.js';
 
 const BATCH = 500;
 
@@ -27,15 +29,21 @@ interface Tail {
   lastSeq: number;
   subscribers: Set<Subscriber>;
   timer?: NodeJS.Timeout;
+  /** A read is running; `again` asks for one more when it ends (a wake-up came meanwhile). */
+  polling: boolean;
+  again: boolean;
+  unlisten?: () => void;
   stopped: boolean;
 }
 
 /**
  * Live audit events of a tenant. Each replica tails the audit log of the tenants someone on it
- * subscribes to, by sequence number, every AUDIT_POLL_MS: the log is the single source of every
- * writer's events (REST, GraphQL, the worker), needs no change to how they write, and a replica
- * that restarts loses nothing (a client resumes with `afterSeq`). One read per tenant per
- * interval, shared by all of that tenant's subscribers on the replica.
+ * subscribes to, by sequence number: the log is the single source of every writer's events
+ * (REST, GraphQL, the worker), and a client resumes after a reconnect with `afterSeq`. Redis is
+ * the emitter: each commit's sequence number reaches every replica on the tenant's channel
+ * (relayed from Postgres NOTIFY by the worker), and the tail reads at once. The read is shared by
+ * all of the tenant's subscribers on the replica; a slow poll (AUDIT_POLL_MS) covers lost
+ * wake-ups. Events are read through the tenant's row-level security, never taken from Redis.
  */
 @Injectable()
 export class AuditFeed implements OnApplicationShutdown {
@@ -43,6 +51,7 @@ export class AuditFeed implements OnApplicationShutdown {
 
   constructor(
     private readonly db: DataSource,
+    private readonly channels: RedisChannels,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -90,10 +99,38 @@ export class AuditFeed implements OnApplicationShutdown {
   private tailOf(tenantId: string, ctx: RequestContext, head: number): Tail {
     const existing = this.tails.get(tenantId);
     if (existing) return existing;
-    const tail: Tail = { ctx, lastSeq: head, subscribers: new Set(), stopped: false };
+    const tail: Tail = {
+      ctx,
+      lastSeq: head,
+      subscribers: new Set(),
+      polling: false,
+      again: false,
+      stopped: false,
+    };
     this.tails.set(tenantId, tail);
     this.schedule(tail);
+    void this.channels
+      .listen(tenantAuditChannel(tenantId), (message) => {
+        if (Number(message) > tail.lastSeq) this.wake(tail);
+      })
+      .then((unlisten) => {
+        if (tail.stopped) return unlisten();
+        tail.unlisten = unlisten;
+        // Covers what committed between reading the head and Redis confirming the subscription.
+        this.wake(tail);
+      });
     return tail;
+  }
+
+  /** Reads now, or once more after the read that is running. */
+  private wake(tail: Tail): void {
+    if (tail.stopped) return;
+    if (tail.polling) {
+      tail.again = true;
+      return;
+    }
+    clearTimeout(tail.timer);
+    void this.poll(tail);
   }
 
   private schedule(tail: Tail, delay = this.config.AUDIT_POLL_MS): void {
@@ -103,7 +140,9 @@ export class AuditFeed implements OnApplicationShutdown {
   }
 
   private async poll(tail: Tail): Promise<void> {
-    let full = false;
+    tail.polling = true;
+    tail.again = false;
+    let more = false;
     try {
       const events = await loadAuditEventsAfter(this.db, tail.ctx, tail.lastSeq, BATCH);
       for (const e of events) {
@@ -113,11 +152,12 @@ export class AuditFeed implements OnApplicationShutdown {
           else deliver(sub, e);
         }
       }
-      full = events.length === BATCH;
+      more = events.length === BATCH;
     } catch (err) {
       this.logger.warn({ err: errorMessage(err) }, 'audit feed poll failed; retrying');
     }
-    this.schedule(tail, full ? 0 : this.config.AUDIT_POLL_MS);
+    tail.polling = false;
+    this.schedule(tail, more || tail.again ? 0 : this.config.AUDIT_POLL_MS);
   }
 
   private unsubscribe(tenantId: string, sub: Subscriber): void {
@@ -130,6 +170,7 @@ export class AuditFeed implements OnApplicationShutdown {
   private stop(tenantId: string, tail: Tail): void {
     tail.stopped = true;
     clearTimeout(tail.timer);
+    tail.unlisten?.();
     if (this.tails.get(tenantId) === tail) this.tails.delete(tenantId);
   }
 }

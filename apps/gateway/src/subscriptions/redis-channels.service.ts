@@ -47,7 +47,10 @@ export class RedisChannels implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.handlers.clear();
     const s = this.subscriber;
-    if (s && s.status !== 'end') await s.quit().catch(() => s.disconnect());
+    if (!s || s.status === 'end') return;
+    // QUIT waits for a connection that may never come back; without one there is nothing to close politely.
+    if (s.status !== 'ready') return s.disconnect();
+    await s.quit().catch(() => s.disconnect());
   }
 
   private connect(): Redis {

@@ -2,7 +2,6 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { DatabaseConnector, OUTBOX_CHANNEL, type OutboxMessage, OutboxRepository } from '@heliomesh/db';
 import { LOGGER, type Logger } from '@heliomesh/observability';
@@ -22,6 +21,7 @@ import {
 } from '@heliomesh/queue';
 import { errorMessage, sleep } from '@heliomesh/util';
 import { WORKER_CONFIG, type WorkerConfig } from '../config.js';
+import { PgListener } from './pg-listener.util.js';
 
 const BATCH = 200;
 const PUBLISH_TIMEOUT_MS = 2_000;
@@ -34,7 +34,7 @@ const PUBLISH_TIMEOUT_MS = 2_000;
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly outbox = new OutboxRepository();
-  private listener?: pg.Client;
+  private readonly listener: PgListener;
   private timer?: NodeJS.Timeout;
   private draining?: Promise<void>;
   private again = false;
@@ -48,12 +48,21 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     @Inject(QUEUE_CONNECTION) private readonly redis: Redis,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.listener = new PgListener({
+      url: config.DATABASE_URL,
+      applicationName: 'heliomesh-outbox-listener',
+      channel: OUTBOX_CHANNEL,
+      onNotification: () => this.wake(),
+      onDisconnect: (reason) =>
+        logger.warn({ err: reason }, 'outbox listener disconnected; polling until it is back'),
+    });
+  }
 
   onApplicationBootstrap(): void {
     void this.connector.ready().then(
       () => {
-        void this.listen();
+        this.listener.start();
         this.timer = setInterval(() => this.wake(), this.config.OUTBOX_POLL_MS);
         this.wake();
       },
@@ -139,37 +148,10 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     return undefined;
   }
 
-  private async listen(): Promise<void> {
-    for (let attempt = 0; !this.stopped; attempt++) {
-      const client = new pg.Client({
-        connectionString: this.config.DATABASE_URL,
-        application_name: 'heliomesh-outbox-listener',
-      });
-      try {
-        await client.connect();
-        client.on('notification', () => this.wake());
-        await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-        this.listener = client;
-        await new Promise<void>((resolve) => {
-          client.once('error', () => resolve());
-          client.once('end', () => resolve());
-        });
-      } catch (err) {
-        this.logger.warn(
-          { err: errorMessage(err) },
-          'outbox listener disconnected; polling until it is back',
-        );
-      }
-      await client.end().catch(() => undefined);
-      this.listener = undefined;
-      if (!this.stopped) await sleep(Math.min(500 * 2 ** attempt, 10_000));
-    }
-  }
-
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.listener?.end().catch(() => undefined);
+    await this.listener.stop();
     await this.draining;
   }
 }

@@ -8,6 +8,15 @@ import { tenantScope } from '../tenancy/tenant-scope.util.js';
 const audit = new AuditRepository();
 
 /**
+ * Redis pub/sub channel waking a tenant's audit tails: each message is the sequence number of an
+ * event that committed. It carries no content; readers load events through the tenant's own
+ * row-level security.
+ */
+export function tenantAuditChannel(tenantId: string): string {
+  return `heliomesh:tenant:${tenantId}:audit`;
+}
+
+/**
  * The tenant's audit events after `afterSeq`, oldest first: what a live audit stream tails.
  * Sequence numbers are assigned per tenant in commit order (the chain trigger serialises them),
  * so reading by `seq > n` never skips an event that committed later with a lower number.

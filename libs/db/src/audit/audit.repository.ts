@@ -34,6 +34,20 @@ export interface ChainVerification {
 
 const GENESIS = '0'.repeat(64);
 
+/** Postgres channel announcing each committed audit event as `<tenant id>:<seq>`. */
+export const AUDIT_CHANNEL = 'heliomesh_audit';
+
+const NOTIFICATION = /^([0-9a-f-]{36}):([1-9][0-9]{0,15})$/;
+
+/** The tenant and sequence number an AUDIT_CHANNEL payload announces, or null for anything else. */
+export function parseAuditNotification(
+  payload: string | undefined,
+): { tenantId: string; seq: number } | null {
+  const m = NOTIFICATION.exec(payload ?? '');
+  const seq = Number(m?.[2]);
+  return m && Number.isSafeInteger(seq) ? { tenantId: m[1]!, seq } : null;
+}
+
 interface RawRow {
   id: string;
   tenant_id: string;
