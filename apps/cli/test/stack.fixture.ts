@@ -52,28 +52,28 @@ export async function startStack(opts: { speed: number }): Promise<Stack> {
     },
     ['--no-build'],
   );
-  try {
-    await launcher.waitForOutput(/Heliomesh is ready/, 150_000);
-  } catch (err) {
-    launcher.child.kill('SIGINT');
+  const stop = async () => {
+    if (launcher.child.exitCode === null && launcher.child.signalCode === null) launcher.child.kill('SIGINT');
     await launcher.exited;
     await db.drop();
+  };
+  try {
+    await launcher.waitForOutput(/Heliomesh is ready/, 150_000);
+    return {
+      api: `http://127.0.0.1:${ports.POLICY_API_PORT}`,
+      gateway: `http://127.0.0.1:${ports.GATEWAY_PORT}`,
+      meshSim: `http://127.0.0.1:${ports.MESH_SIM_PORT}`,
+      stateDir,
+      token: readFileSync(join(stateDir, 'demo-operator-token'), 'utf8').trim(),
+      ports,
+      launcher,
+      stop,
+    };
+  } catch (err) {
+    // Whatever failed after the launcher started, its services must not outlive the test run.
+    await stop();
     throw err;
   }
-  return {
-    api: `http://127.0.0.1:${ports.POLICY_API_PORT}`,
-    gateway: `http://127.0.0.1:${ports.GATEWAY_PORT}`,
-    meshSim: `http://127.0.0.1:${ports.MESH_SIM_PORT}`,
-    stateDir,
-    token: readFileSync(join(stateDir, 'demo-operator-token'), 'utf8').trim(),
-    ports,
-    launcher,
-    async stop() {
-      launcher.child.kill('SIGINT');
-      await launcher.exited;
-      await db.drop();
-    },
-  };
 }
 
 /** Simulated milliseconds mesh-sim has run. */

@@ -124,6 +124,7 @@ export function describeServiceContract(svc: ServiceUnderTest): void {
 
     it('serves Prometheus metrics with process metrics and request counters', async () => {
       await fetch(`${service.url}/healthz`);
+      expect((await fetch(`${service.url}/no-such-route`)).status).toBe(404);
       const res = await fetch(`${service.url}/metrics`);
       expect(res.headers.get('content-type')).toContain('text/plain');
       const text = await res.text();
@@ -133,6 +134,20 @@ export function describeServiceContract(svc: ServiceUnderTest): void {
           `heliomesh_http_requests_total\\{method="GET",route="/healthz",status="200",service="${svc.name}"\\} \\d+`,
         ),
       );
+      // Each request is counted once, under its route's pattern or as unmatched.
+      const count = async (route: string, status: number) => {
+        const m = new RegExp(
+          `heliomesh_http_requests_total\\{method="GET",route="${route}",status="${status}",service="${svc.name}"\\} (\\d+)`,
+        ).exec(await (await fetch(`${service.url}/metrics`)).text());
+        return Number(m?.[1] ?? 0);
+      };
+      const [healthz, unmatched] = [await count('/healthz', 200), await count('unmatched', 404)];
+      await fetch(`${service.url}/healthz`);
+      await fetch(`${service.url}/no-such-route`);
+      expect([await count('/healthz', 200), await count('unmatched', 404)]).toEqual([
+        healthz + 1,
+        unmatched + 1,
+      ]);
       expect(text).toContain('heliomesh_http_request_duration_seconds_bucket');
     });
 

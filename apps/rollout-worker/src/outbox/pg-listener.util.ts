@@ -29,8 +29,9 @@ export class PgListener {
   async stop(): Promise<void> {
     this.stopped = true;
     this.cancelPause?.();
+    // The loop is not awaited: a connect to an unreachable database may take long to fail, and
+    // once stopped the loop only closes the client it was opening.
     await this.client?.end().catch(() => undefined);
-    await this.loop;
   }
 
   private async run(): Promise<void> {

@@ -11,6 +11,8 @@
  * each; the metrics collector runs as a child process scraping a synthetic Istio exposition of those
  * services; autocannon runs as another child process, so the load generator never shares the
  * server's event loop. The gateway runs with NODE_ENV=production, as the Docker image sets it.
+ * Bare and simple run alternately, three pairs, and the ratio is the median pair's: the speed of a
+ * shared machine drifts within minutes, and a pair measured back to back shares the drift.
  * Usage: npm run bench -- graphql [seconds] [connections] [heavy-connections, e.g. 1,4]
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -22,6 +24,8 @@ import { formatTable } from '../bench.util.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const SECONDS = Number(process.argv[2] ?? 10);
+/** Alternating bare/simple pairs the ratio is the median of. */
+const ROUNDS = 3;
 const CONNECTIONS = Number(process.argv[3] ?? 10);
 /** The heavy query runs once per concurrency level given (comma-separated). */
 const HEAVY_CONNECTIONS = (process.argv[4] ?? '1,4').split(',').map(Number);
@@ -164,6 +168,8 @@ async function seed(L: Loaded, gateway: RunningService, adminToken: string): Pro
 
 interface LoadResult {
   rps: number;
+  /** Requests answered during the run. */
+  total: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -206,13 +212,14 @@ function autocannon(
     child.on('exit', () => {
       try {
         const r = JSON.parse(out) as {
-          requests: { average: number };
+          requests: { average: number; total: number };
           latency: { p50: number; p99: number };
           non2xx: number;
           errors: number;
         };
         resolve({
           rps: r.requests.average,
+          total: r.requests.total,
           p50: r.latency.p50,
           p99: r.latency.p99,
           non2xx: r.non2xx,
@@ -262,6 +269,41 @@ async function checkAnswer(url: string, body: string, token: string): Promise<st
   return text;
 }
 
+interface Measured extends LoadResult {
+  /** The server's CPU (all its threads) per answered request, microseconds: user + system, and system. */
+  cpuUs: number;
+  sysUs: number;
+}
+
+async function measure(url: string, body: string, token: string, connections: number): Promise<Measured> {
+  const cpu = process.cpuUsage();
+  const r = await autocannon(url, body, token, SECONDS, connections);
+  const used = process.cpuUsage(cpu);
+  const per = (us: number) => (r.total ? Math.round(us / r.total) : 0);
+  return { ...r, cpuUs: per(used.user + used.system), sysUs: per(used.system) };
+}
+
+function row(scenario: string, connections: number, r: Measured): Record<string, string | number> {
+  return {
+    scenario,
+    connections,
+    'req/s': Math.round(r.rps),
+    'p50 ms': r.p50,
+    'p99 ms': r.p99,
+    'non-2xx': r.non2xx + r.errors,
+    // Steadier than req/s on a shared machine, and it shows where a gap comes from.
+    'cpu µs/req': r.cpuUs,
+    'sys µs/req': r.sysUs,
+  };
+}
+
+function medianIndex(values: number[]): number {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  return order[Math.floor((order.length - 1) / 2)]![1];
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
 async function main(): Promise<void> {
   // As the Docker image runs it (graphql-js skips its development checks in production).
   process.env['NODE_ENV'] ??= 'production';
@@ -309,41 +351,37 @@ async function main(): Promise<void> {
       }
     }
     const bare = await bareRoute(await checkAnswer(graphql, ME, token));
-    const rows: Array<Record<string, string | number>> = [];
-    const scenarios: Array<[string, string, string, number]> = [
-      ['bare Fastify route (baseline)', bare.url, ME, CONNECTIONS],
-      ['simple: me', graphql, ME, CONNECTIONS],
-      ...HEAVY_CONNECTIONS.map((c): [string, string, string, number] => [
-        `heavy: ${SERVICES} services + versions, policies, metrics`,
-        graphql,
-        HEAVY,
-        c,
-      ]),
-    ];
-    const results: LoadResult[] = [];
-    for (const [name, url, body, connections] of scenarios) {
-      await autocannon(url, body, token, 2, connections); // warm-up: JIT, pools, caches
-      const r = await autocannon(url, body, token, SECONDS, connections);
-      results.push(r);
-      rows.push({
-        scenario: name,
-        connections,
-        'req/s': Math.round(r.rps),
-        'p50 ms': r.p50,
-        'p99 ms': r.p99,
-        'non-2xx': r.non2xx + r.errors,
-      });
-    }
+    const run = (url: string, body: string, connections: number) => measure(url, body, token, connections);
+    // The ratio: bare and simple alternate, so a machine whose speed drifts (a shared VM does)
+    // slows both sides of each pair alike; its median pair is the figure.
+    const pairs: Array<[Measured, Measured]> = [];
+    await autocannon(bare.url, ME, token, 2, CONNECTIONS); // warm-up: JIT, pools, caches
+    await autocannon(graphql, ME, token, 2, CONNECTIONS);
+    for (let i = 0; i < ROUNDS; i++)
+      pairs.push([await run(bare.url, ME, CONNECTIONS), await run(graphql, ME, CONNECTIONS)]);
     await bare.close();
-    const [baseline, simple, ...heavy] = results as [LoadResult, LoadResult, ...LoadResult[]];
+    const heavy: Measured[] = [];
+    for (const c of HEAVY_CONNECTIONS) {
+      await autocannon(graphql, HEAVY, token, 2, c);
+      heavy.push(await run(graphql, HEAVY, c));
+    }
+    const ratios = pairs.map(([b, s]) => s.rps / b.rps);
+    const mid = pairs[medianIndex(ratios)]!;
+    const rows = [
+      row(`bare Fastify route (baseline), median pair`, CONNECTIONS, mid[0]),
+      row(`simple: me, median pair`, CONNECTIONS, mid[1]),
+      ...heavy.map((h, i) =>
+        row(`heavy: ${SERVICES} services + versions, policies, metrics`, HEAVY_CONNECTIONS[i]!, h),
+      ),
+    ];
     console.log(
-      `graphql benchmark: ${SECONDS} s per scenario after a 2 s warm-up, load average ${loadavg()
+      `graphql benchmark: ${SECONDS} s per run (bare and simple alternating, ${ROUNDS} pairs) after a 2 s warm-up, load average ${loadavg()
         .map((x) => x.toFixed(1))
         .join(' ')}`,
     );
     console.log(formatTable(rows));
     console.log(
-      `simple query / bare Fastify throughput: ${((simple.rps / baseline.rps) * 100).toFixed(1)} % (goal: at least 40 %)`,
+      `simple query / bare Fastify throughput: ${pct(ratios[medianIndex(ratios)]!)} median of ${ROUNDS} pairs (${ratios.map(pct).join(', ')}; goal: at least 40 %)`,
     );
     heavy.forEach((h, i) =>
       console.log(`heavy query p99 at ${HEAVY_CONNECTIONS[i]} connections: ${h.p99} ms (goal: under 100 ms)`),
