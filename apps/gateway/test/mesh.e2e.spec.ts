@@ -169,8 +169,9 @@ describe('serviceHealth subscription', () => {
         expect(ratings(first)).toBe('HEALTHY');
       }
       // One replica reads the collector for both; the other hears it through Redis.
-      const leading = [p.gateway, second].map((g) => g.app.get(HealthFeed).leadingKeys);
-      expect(leading.flat()).toEqual(['shop:5']);
+      const leading = () => [p.gateway, second].flatMap((g) => g.app.get(HealthFeed).leadingKeys);
+      await eventually(async () => leading().length === 1, 5_000, 50);
+      expect(leading()).toEqual(['shop:5']);
       const fault = await t.operator.query(
         'mutation($i: PolicyInput!) { createPolicy(input: $i) { policy { id } } }',
         {

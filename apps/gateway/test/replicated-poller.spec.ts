@@ -3,9 +3,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@heliomesh/observability';
 import { eventually, freePort, TEST_REDIS_URL, uniqueQueuePrefix } from '@heliomesh/testing';
 import { RedisChannels } from '../src/subscriptions/redis-channels.service.js';
-import { ReplicatedPoller } from '../src/subscriptions/replicated-poller.util.js';
+import {
+  ReplicatedPoller,
+  type ReplicatedPollerOptions,
+} from '../src/subscriptions/replicated-poller.util.js';
 
-const INTERVAL = 100;
+/** Long enough that a busy CI machine does not let a leader's three-interval lease lapse by accident. */
+const INTERVAL = 200;
 const logger = createLogger('test', 'silent');
 let redis: Redis;
 
@@ -19,13 +23,17 @@ interface Replica {
 let source = 'a';
 const open: Replica[] = [];
 
-function replica(prefix: string, connection: Redis = redis): Replica {
+function replica(prefix: string, connection: Redis = redis, opts: { deaf?: boolean } = {}): Replica {
   const channels = new RedisChannels(connection, logger);
+  // A deaf replica hears nothing on the channels: every message to it is lost.
+  const listen: ReplicatedPollerOptions<{ v: string; at: number }>['listen'] = opts.deaf
+    ? async () => () => undefined
+    : (channel, handler) => channels.listen(channel, handler);
   const r: Replica = {
     reads: 0,
     poller: new ReplicatedPoller({
       redis: connection,
-      listen: (channel, handler) => channels.listen(channel, handler),
+      listen,
       prefix,
       intervalMs: INTERVAL,
       read: async () => {
@@ -84,6 +92,18 @@ describe('ReplicatedPoller on real Redis', () => {
     expect([a, b, c].map((r) => r.poller.leadingKeys)).toEqual([['shop:60'], [], []]);
     expect(b.reads + c.reads).toBe(0);
     expect(a.reads).toBeGreaterThan(5);
+  });
+
+  it('a follower that loses the published messages still catches up from the stored state', async () => {
+    const prefix = uniqueQueuePrefix('poll');
+    const [a, deaf] = [replica(prefix), replica(prefix, redis, { deaf: true })];
+    const onA = collect(a, 'k');
+    await eventually(async () => onA.got.length === 1);
+    const onDeaf = collect(deaf, 'k');
+    await eventually(async () => onDeaf.got.length === 1);
+    source = 'b';
+    await eventually(async () => onDeaf.got.join() === 'a,b', 3_000, 20);
+    expect(deaf.reads).toBe(0);
   });
 
   it('a second subscriber on the same replica gets the current state at once', async () => {

@@ -59,6 +59,19 @@ describe('LazyChildLogger', () => {
     expect(lines()).toHaveLength(1);
   });
 
+  it("honours a route's own log level, below or above the service's", () => {
+    const { logger, lines } = capture('info');
+    const verbose = new LazyChildLogger(logger, { requestId: 'r-3' }, { level: 'debug' });
+    const quiet = new LazyChildLogger(logger, { requestId: 'r-4' }, { level: 'error' });
+    expect([verbose.level, quiet.level]).toEqual(['debug', 'error']);
+    expect([verbose.isLevelEnabled('debug'), quiet.isLevelEnabled('warn')]).toEqual([true, false]);
+    verbose.debug('kept');
+    quiet.warn('dropped');
+    expect(lines()).toMatchObject([{ requestId: 'r-3', msg: 'kept' }]);
+    expect(lines()).toHaveLength(1);
+    expect(verbose.bindings()).toMatchObject({ requestId: 'r-3' });
+  });
+
   it("as Fastify's child logger factory: request lines carry the request id", async () => {
     const { logger, lines } = capture('info');
     const app = Fastify({

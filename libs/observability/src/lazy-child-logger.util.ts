@@ -11,9 +11,12 @@ export class LazyChildLogger implements FastifyBaseLogger {
 
   constructor(
     private readonly parent: Logger,
-    private readonly bindings: Bindings,
+    private readonly childBindings: Bindings,
     private readonly options: ChildLoggerOptions,
-  ) {}
+  ) {
+    // A route with its own logLevel gets a real child at once: its level is the child's, not ours.
+    if (options.level !== undefined) this.real = parent.child(childBindings, options);
+  }
 
   get level(): string {
     return this.real?.level ?? this.parent.level;
@@ -56,6 +59,18 @@ export class LazyChildLogger implements FastifyBaseLogger {
     return this.resolve().child(bindings, options);
   }
 
+  isLevelEnabled(level: string): boolean {
+    return (this.real ?? this.parent).isLevelEnabled(level);
+  }
+
+  bindings(): Bindings {
+    return this.resolve().bindings();
+  }
+
+  flush(cb?: (err?: Error) => void): void {
+    this.parent.flush(cb);
+  }
+
   private log(level: Level, args: unknown[]): void {
     const logger = this.real ?? this.parent;
     if (!logger.isLevelEnabled(level)) return;
@@ -65,7 +80,7 @@ export class LazyChildLogger implements FastifyBaseLogger {
   }
 
   private resolve(): Logger {
-    this.real ??= this.parent.child(this.bindings, this.options);
+    this.real ??= this.parent.child(this.childBindings, this.options);
     return this.real;
   }
 }

@@ -8,6 +8,16 @@ if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
 if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
 return 0`;
 
+/**
+ * Stores the state for late subscribers, and publishes it when asked, only while the lease is still
+ * ours: a leader whose read outlasted its lease must not overwrite its successor's state.
+ */
+const SHARE = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+if ARGV[5] == '1' then redis.call('PUBLISH', ARGV[4], ARGV[2]) end
+return 1`;
+
 /** Gives the lease up only if it is still ours, so another replica can take over at once. */
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -31,6 +41,8 @@ export interface ReplicatedPollerOptions<S> {
 }
 
 interface Entry<S> {
+  /** Names this entry as a lease holder: a late release of an earlier entry for the key cannot free a newer one's lease. */
+  token: string;
   listeners: Set<(state: S) => void>;
   state?: S;
   timer?: NodeJS.Timeout;
@@ -44,20 +56,20 @@ interface Entry<S> {
  * One poll loop per key across all gateway replicas, with Redis as the emitter: the replica that
  * holds the key's lease reads (a hundred dashboards on five replicas watching one namespace cost
  * one read per interval), stores the state for late subscribers and publishes each change; every
- * replica hands what it hears to its own subscribers. A leader that stops gives the lease up; one
- * that dies loses it after three intervals, and a replica that still has subscribers takes over.
+ * replica hands what it hears to its own subscribers, and checks the stored state each interval for
+ * what the channel lost. A leader that stops gives the lease up; one that dies loses it after three
+ * intervals, and a replica that still has subscribers takes over at its next tick (so within four).
  * Without Redis each replica reads by itself, so subscribers keep their stream.
  */
 export class ReplicatedPoller<S> {
   private readonly entries = new Map<string, Entry<S>>();
-  private readonly replicaId = randomUUID();
 
   constructor(private readonly opts: ReplicatedPollerOptions<S>) {}
 
   subscribe(key: string, listener: (state: S) => void): () => void {
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = { listeners: new Set(), leading: false, stopped: false };
+      entry = { token: randomUUID(), listeners: new Set(), leading: false, stopped: false };
       this.entries.set(key, entry);
       void this.start(key, entry);
     } else if (entry.state !== undefined) {
@@ -84,7 +96,7 @@ export class ReplicatedPoller<S> {
     for (const [key, entry] of this.entries) this.stop(key, entry);
   }
 
-  /** Listens for the leader's states, takes the last one it stored, then starts the loop. */
+  /** Listens for the leader's states, then starts the loop (a follower's first tick takes the stored one). */
   private async start(key: string, entry: Entry<S>): Promise<void> {
     const { prefix } = this.opts;
     const unlisten = await this.opts.listen(`${prefix}:state:${key}`, (message) =>
@@ -92,8 +104,6 @@ export class ReplicatedPoller<S> {
     );
     if (entry.stopped) return unlisten();
     entry.unlisten = unlisten;
-    const last = await this.redis((r) => r.get(`${prefix}:last:${key}`));
-    if (last) this.accept(entry, last);
     await this.tick(key, entry);
   }
 
@@ -101,36 +111,55 @@ export class ReplicatedPoller<S> {
     if (entry.stopped) return;
     const { prefix, intervalMs } = this.opts;
     const ttl = String(intervalMs * 3);
-    const led = await this.redis((r) => r.eval(LEAD, 1, `${prefix}:lease:${key}`, this.replicaId, ttl));
-    if (entry.stopped) return this.release(key, led);
+    const led = await this.redis((r) => r.eval(LEAD, 1, `${prefix}:lease:${key}`, entry.token, ttl));
+    if (entry.stopped) return this.release(key, entry, led);
     // A new leader publishes its first state whatever it published when it led before.
     if (led !== 0 && !entry.leading) entry.published = undefined;
     entry.leading = led !== 0;
-    // A follower reads once when it has no state yet (the leader may not have stored one), so
-    // its first subscriber never waits for the leader's next change.
-    if (entry.leading || entry.state === undefined) {
-      try {
-        const next = await this.opts.read(key);
-        if (!entry.stopped) this.deliver(entry, next);
-        if (entry.leading && !entry.stopped) await this.share(key, entry, next);
-      } catch (err) {
-        this.opts.onError(err, key);
-      }
+    try {
+      if (entry.leading) await this.lead(key, entry);
+      else await this.follow(key, entry);
+    } catch (err) {
+      this.opts.onError(err, key);
     }
     if (entry.stopped) return;
     entry.timer = setTimeout(() => void this.tick(key, entry), intervalMs);
     entry.timer.unref();
   }
 
-  /** Stores the state for late subscribers on any replica and publishes it when it changed. */
-  private async share(key: string, entry: Entry<S>, state: S): Promise<void> {
+  /** Reads, hands the state to this replica's subscribers, and shares it with the others. */
+  private async lead(key: string, entry: Entry<S>): Promise<void> {
     const { prefix, intervalMs } = this.opts;
-    const json = JSON.stringify(state);
-    const fp = this.opts.fingerprint(state);
-    await this.redis((r) => r.set(`${prefix}:last:${key}`, json, 'PX', intervalMs * 3));
-    if (fp === entry.published) return;
-    await this.redis((r) => r.publish(`${prefix}:state:${key}`, json));
-    entry.published = fp;
+    const next = await this.opts.read(key);
+    if (entry.stopped) return;
+    this.deliver(entry, next);
+    const fp = this.opts.fingerprint(next);
+    const publish = fp === entry.published ? '0' : '1';
+    const keys = [`${prefix}:lease:${key}`, `${prefix}:last:${key}`];
+    const args = [
+      entry.token,
+      JSON.stringify(next),
+      String(intervalMs * 3),
+      `${prefix}:state:${key}`,
+      publish,
+    ];
+    const shared = await this.redis((r) => r.eval(SHARE, 2, ...keys, ...args));
+    // Unpublished (Redis away, lease lost) means the change is published again next time.
+    if (shared === 1 && publish === '1') entry.published = fp;
+  }
+
+  /**
+   * Takes the leader's stored state: the channel brings changes at once, this catches up within
+   * an interval on what it missed (a reconnecting subscriber, a publish that failed). With
+   * nothing stored yet it reads once, so a first subscriber never waits for the leader.
+   */
+  private async follow(key: string, entry: Entry<S>): Promise<void> {
+    const last = await this.redis((r) => r.get(`${this.opts.prefix}:last:${key}`));
+    if (last) this.accept(entry, last);
+    else if (entry.state === undefined) {
+      const next = await this.opts.read(key);
+      if (!entry.stopped) this.deliver(entry, next);
+    }
   }
 
   private accept(entry: Entry<S>, message: string): void {
@@ -155,14 +184,14 @@ export class ReplicatedPoller<S> {
     entry.stopped = true;
     clearTimeout(entry.timer);
     entry.unlisten?.();
-    if (entry.leading) void this.release(key, 1);
+    if (entry.leading) void this.release(key, entry, 1);
     entry.leading = false;
     if (this.entries.get(key) === entry) this.entries.delete(key);
   }
 
-  private async release(key: string, led: unknown): Promise<void> {
+  private async release(key: string, entry: Entry<S>, led: unknown): Promise<void> {
     if (led === 1)
-      await this.redis((r) => r.eval(RELEASE, 1, `${this.opts.prefix}:lease:${key}`, this.replicaId));
+      await this.redis((r) => r.eval(RELEASE, 1, `${this.opts.prefix}:lease:${key}`, entry.token));
   }
 
   /**
