@@ -167,6 +167,26 @@ describe('a policy write reaches the cluster', () => {
     expect((await t.viewer.get(`/v1/policies/${policyId}/history`)).body).toHaveLength(3);
   });
 
+  it('audits each change of a bundle, in document order, with the request that made it', async () => {
+    const timeout = (service: string, value: string) => `apiVersion: heliomesh.io/v1alpha1
+kind: Timeout
+metadata: { name: ${service}-timeout, namespace: shop }
+spec: { target: { service: ${service} }, timeout: ${value} }
+`;
+    const bundle = [timeout('ratings', '2s'), timeout('cart', '3s'), timeout('payment', '4s')].join('---\n');
+    const applied = await t.operator.request('POST', '/v1/apply', { body: bundle });
+    expect(applied.status, applied.text).toBe(200);
+    const audit = await t.viewer.get('/v1/audit?action=policy.create&limit=3');
+    const events = [...audit.body.items].reverse();
+    expect(events.map((e: { data: { after: { name: string } } }) => e.data.after.name)).toEqual([
+      'ratings-timeout',
+      'cart-timeout',
+      'payment-timeout',
+    ]);
+    expect(events.map((e: { seq: number }) => e.seq - events[0].seq)).toEqual([0, 1, 2]);
+    expect(new Set(events.map((e: { requestId: string }) => e.requestId)).size).toBe(1);
+  });
+
   it('keeps a valid audit chain through all of it', async () => {
     const verify = await t.viewer.get('/v1/audit/verify');
     expect(verify.body).toMatchObject({ valid: true });

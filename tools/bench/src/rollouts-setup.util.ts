@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker as ThreadWorker } from 'node:worker_threads';
 import pg from 'pg';
+import { buildProjects } from './build.util.js';
 
 /**
  * Setup for the rollouts benchmark: the built libraries, a kube-sim with the rollouts' Services and
@@ -40,24 +40,7 @@ export interface Libs {
 
 export const load = (path: string) => import(pathToFileURL(join(root, path)).href);
 
-export function build(): void {
-  const res = spawnSync(
-    'npx',
-    [
-      'nx',
-      'run-many',
-      '-t',
-      'build',
-      '-p',
-      '@heliomesh/rollout-worker',
-      '@heliomesh/kube-sim',
-      '--skip-sync',
-      '--outputStyle=stream',
-    ],
-    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  if (res.status !== 0) throw new Error('building the rollout worker and kube-sim failed');
-}
+export const build = () => buildProjects('@heliomesh/rollout-worker', '@heliomesh/kube-sim');
 
 /** kube-sim in its own thread (its fake kubelet makes pods Ready): reconciles apply to it. */
 export async function startKubeSim(): Promise<{ url: string; kubeconfig: string; stop(): Promise<void> }> {

@@ -15,6 +15,7 @@ import {
   AuditRepository,
   inTenantTx,
   type JsonObject,
+  type NewAuditEvent,
   OutboxRepository,
   PolicyEntity,
   PolicyRevisionEntity,
@@ -53,6 +54,12 @@ export type Change =
 export interface ChangeOutcome {
   policy: PolicyEntity | null;
   warnings: Finding[];
+}
+
+/** A written change, its audit event appended once every change of the transaction is written. */
+interface Applied {
+  outcome: ChangeOutcome;
+  audit: NewAuditEvent | null;
 }
 
 class DryRunRollback extends Error {
@@ -105,10 +112,11 @@ export class PolicyChangeService {
   /** Applies changes inside the caller's transaction (the rollout engine pins a release this way). */
   async applyIn(m: EntityManager, ctx: TenantRequestContext, changes: Change[]): Promise<ChangeOutcome[]> {
     const states = await this.lockAndLoad(m, ctx, changes);
-    const outcomes: ChangeOutcome[] = [];
+    const applied: Applied[] = [];
     for (const change of changes)
-      outcomes.push(await this.applyOne(m, ctx, change, states.get(change.cluster.id)!, false));
-    return outcomes;
+      applied.push(await this.applyOne(m, ctx, change, states.get(change.cluster.id)!, false));
+    await this.appendAudit(m, applied);
+    return applied.map((a) => a.outcome);
   }
 
   /**
@@ -124,19 +132,20 @@ export class PolicyChangeService {
       return await inTenantTx(this.db, ctx.tenantId, async (m) => {
         const changes = typeof plan === 'function' ? await plan(m) : plan;
         const states = await this.lockAndLoad(m, ctx, changes);
-        const outcomes: ChangeOutcome[] = [];
+        const applied: Applied[] = [];
         for (const change of changes)
-          outcomes.push(await this.applyOne(m, ctx, change, states.get(change.cluster.id)!, dryRun));
+          applied.push(await this.applyOne(m, ctx, change, states.get(change.cluster.id)!, dryRun));
         if (dryRun)
           throw new DryRunRollback(
             await this.dryRun(
               m,
               changes,
               states,
-              outcomes.flatMap((o) => o.warnings),
+              applied.flatMap((a) => a.outcome.warnings),
             ),
           );
-        return outcomes;
+        await this.appendAudit(m, applied);
+        return applied.map((a) => a.outcome);
       });
     } catch (err) {
       if (err instanceof DryRunRollback) return err.result;
@@ -179,7 +188,7 @@ export class PolicyChangeService {
     change: Change,
     state: DesiredState,
     dryRun: boolean,
-  ): Promise<ChangeOutcome> {
+  ): Promise<Applied> {
     const id = change.type === 'create' ? randomUUID() : change.existing.id;
     const revision = change.type === 'create' ? 1 : change.existing.revision + 1;
     let warnings: Finding[] = [];
@@ -204,8 +213,18 @@ export class PolicyChangeService {
     const policy = await this.write(m, ctx, change, id, revision, state);
     state.policies = [...state.policies.filter((p) => p.id !== id), ...(policy ? [policy] : [])];
     state.snapshot = { ...state.snapshot, policies: state.policies.map(toStoredPolicy) };
-    if (dryRun) return { policy, warnings };
-    await this.audit.append(m, {
+    const outcome = { policy, warnings };
+    if (dryRun) return { outcome, audit: null };
+    for (const svc of touched(change)) {
+      const row = state.services.get(serviceKey(svc.namespace, svc.name));
+      if (row)
+        await this.outbox.add(m, {
+          tenantId: ctx.tenantId,
+          topic: 'reconcile',
+          payload: { tenantId: ctx.tenantId, serviceId: row.id, reason: 'policy-change' },
+        });
+    }
+    const audit: NewAuditEvent = {
       tenantId: ctx.tenantId,
       actor: ctx.auth.actor,
       action: `policy.${change.type}`,
@@ -218,17 +237,17 @@ export class PolicyChangeService {
         after: policy ? auditImage(policy) : null,
         ...(warnings.length ? { warnings: warnings.map((f) => f.code) } : {}),
       },
-    });
-    for (const svc of touched(change)) {
-      const row = state.services.get(serviceKey(svc.namespace, svc.name));
-      if (row)
-        await this.outbox.add(m, {
-          tenantId: ctx.tenantId,
-          topic: 'reconcile',
-          payload: { tenantId: ctx.tenantId, serviceId: row.id, reason: 'policy-change' },
-        });
-    }
-    return { policy, warnings };
+    };
+    return { outcome, audit };
+  }
+
+  /**
+   * Appending to the tenant's audit chain locks the chain until the transaction ends, so it comes
+   * last, just before the commit: a statement after it would hold up every other audited write of
+   * the tenant for one more round trip to this process.
+   */
+  private async appendAudit(m: EntityManager, applied: Applied[]): Promise<void> {
+    for (const { audit } of applied) if (audit) await this.audit.append(m, audit);
   }
 
   private async write(

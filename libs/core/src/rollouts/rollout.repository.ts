@@ -155,9 +155,10 @@ export class RolloutRepository {
       req.events,
       req.actor,
     );
-    if (req.audit) await this.appendAudit(m, row, next, req.actor, req.audit);
     if (nextTickAt && req.scheduleVia !== 'caller') await this.scheduleTick(m, next, nextTickAt);
     for (const type of new Set(req.notify ?? [])) await this.scheduleNotification(m, row, type);
+    // Last: the audit append locks the tenant's chain until the transaction ends.
+    if (req.audit) await this.appendAudit(m, row, next, req.actor, req.audit);
     return { row: next, events };
   }
 

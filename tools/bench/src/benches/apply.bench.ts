@@ -18,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { stringify } from 'yaml';
 import { formatTable } from '../bench.util.js';
+import { buildProjects } from '../build.util.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const TOTAL = Number(process.argv[2] ?? 10_000);
@@ -82,11 +83,7 @@ interface ClientNode {
 
 /** libs/kube and kube-sim are not dependencies of the bench package: built with Nx, loaded from dist. */
 function build(project: string): string {
-  const res = spawnSync('npx', ['nx', 'run', `${project}:build`, '--outputStyle=stream', '--skip-sync'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (res.status !== 0) throw new Error(`building ${project} failed: run \`npx nx run ${project}:build\``);
+  buildProjects(project);
   return project.replace('@heliomesh/', '');
 }
 

@@ -7,7 +7,7 @@
  * baseline (HTTP and JSON alone); and one minute's rollup written to Postgres.
  * Usage: npm run bench -- collector [runs]
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { printPrometheusText, type ExpositionSample } from '@heliomesh/metrics';
 import pg from 'pg';
 import { formatTable, measure } from '../bench.util.js';
+import { buildProjects } from '../build.util.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const runs = Number(process.argv[2] ?? 20);
@@ -133,17 +134,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function build(): void {
-  const r = spawnSync(
-    'npx',
-    ['nx', 'run', '@heliomesh/metrics-collector:build', '--outputStyle=stream', '--skip-sync'],
-    {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  if (r.status !== 0) throw new Error('building @heliomesh/metrics-collector failed');
-}
+const build = () => buildProjects('@heliomesh/metrics-collector');
 
 /** A sample of the collector's /metrics (the first series of `name` when labels are omitted). */
 async function metric(base: string, name: string): Promise<number> {

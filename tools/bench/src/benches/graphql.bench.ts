@@ -15,12 +15,13 @@
  * shared machine drifts within minutes, and a pair measured back to back shares the drift.
  * Usage: npm run bench -- graphql [seconds] [connections] [heavy-connections, e.g. 1,4]
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Fastify from 'fastify';
 import { formatTable } from '../bench.util.js';
+import { buildProjects } from '../build.util.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const SECONDS = Number(process.argv[2] ?? 10);
@@ -56,13 +57,7 @@ interface RunningService {
 
 /** Builds the gateway, the collector and the test helpers, then loads them from their builds. */
 async function build(): Promise<Loaded> {
-  for (const project of ['@heliomesh/gateway', '@heliomesh/metrics-collector', '@heliomesh/testing']) {
-    const r = spawnSync('npx', ['nx', 'run', `${project}:build`, '--skip-sync', '--outputStyle=stream'], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    if (r.status !== 0) throw new Error(`building ${project} failed: run npx nx run ${project}:build`);
-  }
+  buildProjects('@heliomesh/gateway', '@heliomesh/metrics-collector', '@heliomesh/testing');
   const load = (path: string) => import(pathToFileURL(`${root}${path}`).href);
   const [bootstrap, config, configLib, testing, auth, db, typeorm] = await Promise.all([
     load('apps/gateway/dist/gateway.bootstrap.js'),

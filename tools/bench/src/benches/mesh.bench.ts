@@ -6,10 +6,10 @@
  * single-threaded), which other load on the machine disturbs less than wall time.
  * Usage: npm run bench -- mesh [runs] [load-scale]
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { formatTable, measure, median } from '../bench.util.js';
+import { buildProjects } from '../build.util.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const runs = Number(process.argv[2] ?? 5);
@@ -35,12 +35,7 @@ interface MeshSimModule {
  * from its dist at run time (the same way `npm run mesh-sim` runs it).
  */
 async function loadMeshSim(): Promise<MeshSimModule> {
-  const build = spawnSync('npx', ['nx', 'run', '@heliomesh/mesh-sim:build', '--outputStyle=stream'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (build.status !== 0)
-    throw new Error('building @heliomesh/mesh-sim failed: run `npx nx run @heliomesh/mesh-sim:build`');
+  buildProjects('@heliomesh/mesh-sim');
   return (await import(pathToFileURL(`${root}tools/mesh-sim/dist/index.js`).href)) as MeshSimModule;
 }
 

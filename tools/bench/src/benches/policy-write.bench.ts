@@ -26,6 +26,7 @@ import {
   uniqueQueuePrefix,
 } from '@heliomesh/testing';
 import { formatTable, percentile } from '../bench.util.js';
+import { buildProjects } from '../build.util.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -229,6 +230,7 @@ async function throughput(
 }
 
 async function main(): Promise<void> {
+  buildProjects('@heliomesh/policy-api', '@heliomesh/rollout-worker');
   const sandbox = await startSandbox();
   const db = await createTestDatabase();
   const adminToken = testAdminToken();
