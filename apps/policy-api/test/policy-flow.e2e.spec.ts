@@ -1,3 +1,4 @@
+import { DataSource, type QueryRunner } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, setUpTenant, type TenantSetup } from '@heliomesh/testing';
 import { defaultWeights, getVirtualService, type Platform, startPlatform } from './platform-harness.js';
@@ -187,9 +188,63 @@ spec: { target: { service: ${service} }, timeout: ${value} }
     expect(new Set(events.map((e: { requestId: string }) => e.requestId)).size).toBe(1);
   });
 
+  it("appends the audit events last, so the tenant's chain stays locked only for the commit", async () => {
+    const listed = await t.viewer.get('/v1/policies?limit=100');
+    const ratings = listed.body.items.find((x: { name: string }) => x.name === 'ratings-timeout');
+    const bundle = (['cart', 'payment'] as const)
+      .map(
+        (service) => `apiVersion: heliomesh.io/v1alpha1
+kind: Timeout
+metadata: { name: ${service}-timeout, namespace: shop }
+spec: { target: { service: ${service} }, timeout: 9s }
+`,
+      )
+      .join('---\n');
+    const statements = recordStatements(p.api.app.get(DataSource));
+    try {
+      const updated = await t.operator.put(
+        `/v1/policies/${ratings.id}`,
+        { name: 'ratings-timeout', kind: 'Timeout', target: ratings.target, spec: { timeout: '5s' } },
+        { 'if-match': String(ratings.revision) },
+      );
+      expect(updated.status, updated.text).toBe(200);
+      const applied = await t.operator.request('POST', '/v1/apply', { body: bundle });
+      expect(applied.body.configured, applied.text).toEqual(['shop/cart-timeout', 'shop/payment-timeout']);
+    } finally {
+      statements.stop();
+    }
+    const isAudit = (q: string) => q.startsWith('INSERT INTO audit_events');
+    const writes = [...statements.byTransaction.values()].filter((qs) =>
+      qs.some((q) => q.startsWith('INSERT INTO outbox')),
+    );
+    expect(writes.map((qs) => qs.filter(isAudit).length)).toEqual([1, 2]);
+    for (const qs of writes) {
+      const tail = qs.slice(qs.findIndex(isAudit));
+      expect(tail.at(-1)).toBe('COMMIT');
+      expect(tail.slice(0, -1).filter((q) => !isAudit(q))).toEqual([]);
+    }
+  });
+
   it('keeps a valid audit chain through all of it', async () => {
     const verify = await t.viewer.get('/v1/audit/verify');
     expect(verify.body).toMatchObject({ valid: true });
     expect(verify.body.checked).toBeGreaterThan(5);
   });
 });
+
+/** The statements the API's transactions send, in order, one list per query runner (a transaction). */
+function recordStatements(ds: DataSource): { byTransaction: Map<QueryRunner, string[]>; stop(): void } {
+  const logger = ds.logger;
+  const byTransaction = new Map<QueryRunner, string[]>();
+  const logQuery = logger.logQuery;
+  logger.logQuery = function (query, parameters, runner) {
+    if (runner) byTransaction.set(runner, [...(byTransaction.get(runner) ?? []), query.trim()]);
+    return logQuery.call(this, query, parameters, runner);
+  };
+  return {
+    byTransaction,
+    stop: () => {
+      logger.logQuery = logQuery;
+    },
+  };
+}
