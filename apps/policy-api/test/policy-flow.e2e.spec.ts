@@ -1,6 +1,13 @@
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, setUpTenant, type TenantSetup } from '@heliomesh/testing';
+import {
+  auditTails,
+  eventually,
+  recordStatements,
+  setUpTenant,
+  statementsAfterAudit,
+  type TenantSetup,
+} from '@heliomesh/testing';
 import { defaultWeights, getVirtualService, type Platform, startPlatform } from './platform-harness.js';
 
 let p: Platform;
@@ -189,9 +196,15 @@ spec: { target: { service: ${service} }, timeout: ${value} }
   });
 
   it("appends the audit events last, so the tenant's chain stays locked only for the commit", async () => {
-    const listed = await t.viewer.get('/v1/policies?limit=100');
-    const ratings = listed.body.items.find((x: { name: string }) => x.name === 'ratings-timeout');
-    const bundle = (['cart', 'payment'] as const)
+    const timeout = (service: string, value: string) => ({
+      name: `${service}-timeout`,
+      kind: 'Timeout',
+      target: { namespace: 'shop', service },
+      spec: { timeout: value },
+    });
+    const shipping = await t.operator.post('/v1/policies', timeout('shipping', '2s'));
+    expect(shipping.status, shipping.text).toBe(201);
+    const bundle = ['inventory', 'recommendation']
       .map(
         (service) => `apiVersion: heliomesh.io/v1alpha1
 kind: Timeout
@@ -203,26 +216,22 @@ spec: { target: { service: ${service} }, timeout: 9s }
     const statements = recordStatements(p.api.app.get(DataSource));
     try {
       const updated = await t.operator.put(
-        `/v1/policies/${ratings.id}`,
-        { name: 'ratings-timeout', kind: 'Timeout', target: ratings.target, spec: { timeout: '5s' } },
-        { 'if-match': String(ratings.revision) },
+        `/v1/policies/${shipping.body.policy.id}`,
+        timeout('shipping', '5s'),
+        { 'if-match': '1' },
       );
       expect(updated.status, updated.text).toBe(200);
       const applied = await t.operator.request('POST', '/v1/apply', { body: bundle });
-      expect(applied.body.configured, applied.text).toEqual(['shop/cart-timeout', 'shop/payment-timeout']);
+      expect(applied.body.created, applied.text).toEqual([
+        'shop/inventory-timeout',
+        'shop/recommendation-timeout',
+      ]);
     } finally {
       statements.stop();
     }
-    const isAudit = (q: string) => q.startsWith('INSERT INTO audit_events');
-    const writes = [...statements.byTransaction.values()].filter((qs) =>
-      qs.some((q) => q.startsWith('INSERT INTO outbox')),
-    );
-    expect(writes.map((qs) => qs.filter(isAudit).length)).toEqual([1, 2]);
-    for (const qs of writes) {
-      const tail = qs.slice(qs.findIndex(isAudit));
-      expect(tail.at(-1)).toBe('COMMIT');
-      expect(tail.slice(0, -1).filter((q) => !isAudit(q))).toEqual([]);
-    }
+    const tails = auditTails(statements);
+    expect(tails.map((tail) => tail.length)).toEqual([2, 3]); // one event, then two, and the COMMIT
+    for (const tail of tails) expect(statementsAfterAudit(tail)).toEqual([]);
   });
 
   it('keeps a valid audit chain through all of it', async () => {
@@ -231,20 +240,3 @@ spec: { target: { service: ${service} }, timeout: 9s }
     expect(verify.body.checked).toBeGreaterThan(5);
   });
 });
-
-/** The statements the API's transactions send, in order, one list per query runner (a transaction). */
-function recordStatements(ds: DataSource): { byTransaction: Map<QueryRunner, string[]>; stop(): void } {
-  const logger = ds.logger;
-  const byTransaction = new Map<QueryRunner, string[]>();
-  const logQuery = logger.logQuery;
-  logger.logQuery = function (query, parameters, runner) {
-    if (runner) byTransaction.set(runner, [...(byTransaction.get(runner) ?? []), query.trim()]);
-    return logQuery.call(this, query, parameters, runner);
-  };
-  return {
-    byTransaction,
-    stop: () => {
-      logger.logQuery = logQuery;
-    },
-  };
-}

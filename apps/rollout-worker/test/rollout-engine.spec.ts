@@ -12,7 +12,13 @@ import {
 } from '@heliomesh/core';
 import { createDataSource } from '@heliomesh/db';
 import { InMemoryMetricsProvider, measured } from '@heliomesh/metrics';
-import { createTestDatabase, type TestDatabase } from '@heliomesh/testing';
+import {
+  auditTails,
+  createTestDatabase,
+  recordStatements,
+  statementsAfterAudit,
+  type TestDatabase,
+} from '@heliomesh/testing';
 import { HeliomeshError } from '@heliomesh/util';
 import { AnalysisRunner } from '../src/rollouts/analysis/analysis-runner.service.js';
 import { RolloutEngine, type TickReport } from '../src/rollouts/engine/rollout-engine.service.js';
@@ -159,6 +165,7 @@ async function audit(id: string): Promise<Array<{ action: string; data: Record<s
 
 describe('the rollout engine on Postgres', () => {
   it('runs a canary from creation to success, audits every step once and pins the release', async () => {
+    const statements = recordStatements(db);
     const created = await rollouts.create(
       t.operator,
       body('reviews', {
@@ -176,7 +183,7 @@ describe('the rollout engine on Postgres', () => {
       step: { index: 0, total: 4 },
     });
     expect(created.webhookSecret).toMatch(/^whsec_/);
-    await drain();
+    await drain().finally(() => statements.stop());
     const view = await rollouts.get(t.viewer, created.rollout.id);
     expect(view).toMatchObject({ phase: 'Succeeded', canaryWeight: 100, failedChecks: 0, eta: null });
     expect(traffic.calls.filter((c) => c.rolloutId === view.id).map((c) => c.route.canaryWeight)).toEqual([
@@ -218,6 +225,12 @@ describe('the rollout engine on Postgres', () => {
       `system:rollout:${view.id}`,
     ]);
     expect(pinAudit).toEqual({ action: 'policy.create' });
+    // Every audited transaction appended last (decision 0004); the final tick's transition and
+    // the pinned release's policy event went in together, after the pin's locks and writes.
+    const tails = auditTails(statements);
+    expect(tails.length).toBeGreaterThanOrEqual(actions.length);
+    for (const tail of tails) expect(statementsAfterAudit(tail)).toEqual([]);
+    expect(tails.filter((tail) => tail.length === 3)).toHaveLength(1);
     const analysed = (await audit(view.id)).find(
       (a) => a.action === 'rollout.step-completed' && a.data['stepIndex'] === 1,
     )!;

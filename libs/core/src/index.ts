@@ -19,6 +19,7 @@ export {
 } from './clusters/namespace-claims.service.js';
 export { assertId, badRequest, conflict, invalid, notFound } from './common/errors.util.js';
 export { parseInput } from './common/input.util.js';
+export { PendingAudit } from './common/pending-audit.util.js';
 export { decodeCursor, encodeCursor, MAX_PAGE_SIZE, type Page } from './common/pagination.util.js';
 export type { RequestContext, TenantRequestContext } from './common/request-context.types.js';
 export { SecretBox } from './common/secret-box.util.js';

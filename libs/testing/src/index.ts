@@ -34,3 +34,9 @@ export {
 } from './sandbox.util.js';
 export { ApiClient, type ApiResponse } from './api-client.util.js';
 export { setUpTenant, testAdminToken, type TenantSetup } from './platform.fixture.js';
+export {
+  auditTails,
+  recordStatements,
+  type StatementRecorder,
+  statementsAfterAudit,
+} from './statement-recorder.util.js';

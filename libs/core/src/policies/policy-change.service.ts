@@ -12,10 +12,8 @@ import {
 import type { PolicyBody, StoredPolicy } from '@heliomesh/policy';
 import {
   AppliedObjectEntity,
-  AuditRepository,
   inTenantTx,
   type JsonObject,
-  type NewAuditEvent,
   OutboxRepository,
   PolicyEntity,
   PolicyRevisionEntity,
@@ -23,6 +21,7 @@ import {
 import { canonicalJson, HeliomeshError } from '@heliomesh/util';
 import { stringify } from 'yaml';
 import { invalid, isUniqueViolation } from '../common/errors.util.js';
+import { PendingAudit } from '../common/pending-audit.util.js';
 import type { TenantRequestContext } from '../common/request-context.types.js';
 import { unifiedDiff } from '../common/text-diff.util.js';
 import {
@@ -54,12 +53,6 @@ export type Change =
 export interface ChangeOutcome {
   policy: PolicyEntity | null;
   warnings: Finding[];
-}
-
-/** A written change, its audit event appended once every change of the transaction is written. */
-interface Applied {
-  outcome: ChangeOutcome;
-  audit: NewAuditEvent | null;
 }
 
 class DryRunRollback extends Error {
@@ -97,26 +90,33 @@ async function lockServices(
 }
 /**
  * Policy changes as one transaction: each is validated against the whole desired state (with
- * the changes before it applied), then its row, revision, audit event and one outbox message per
- * touched service are written. Several changes (a GitOps bundle) commit or fail together. A dry
- * run does all of it and rolls back, returning the YAML and diff instead.
+ * the changes before it applied), then its row, revision and one outbox message per touched
+ * service are written; the audit events of all changes come last (decision 0004). Several changes
+ * (a GitOps bundle) commit or fail together. A dry run validates and writes the rows, then rolls
+ * back, returning the YAML and diff instead.
  */
 export class PolicyChangeService {
   private readonly desired = new DesiredStateRepository();
-  private readonly audit = new AuditRepository();
   private readonly outbox = new OutboxRepository();
   private readonly rollouts = new RolloutRoutesRepository();
 
   constructor(private readonly db: DataSource) {}
 
-  /** Applies changes inside the caller's transaction (the rollout engine pins a release this way). */
-  async applyIn(m: EntityManager, ctx: TenantRequestContext, changes: Change[]): Promise<ChangeOutcome[]> {
+  /**
+   * Applies changes inside the caller's transaction (the rollout engine pins a release this way);
+   * their audit events go to `audit`, which the caller appends as its transaction's last step.
+   */
+  async applyIn(
+    m: EntityManager,
+    ctx: TenantRequestContext,
+    changes: Change[],
+    audit: PendingAudit,
+  ): Promise<ChangeOutcome[]> {
     const states = await this.lockAndLoad(m, ctx, changes);
-    const applied: Applied[] = [];
+    const outcomes: ChangeOutcome[] = [];
     for (const change of changes)
-      applied.push(await this.applyOne(m, ctx, change, states.get(change.cluster.id)!, false));
-    await this.appendAudit(m, applied);
-    return applied.map((a) => a.outcome);
+      outcomes.push(await this.applyOne(m, ctx, change, states.get(change.cluster.id)!, audit));
+    return outcomes;
   }
 
   /**
@@ -132,20 +132,22 @@ export class PolicyChangeService {
       return await inTenantTx(this.db, ctx.tenantId, async (m) => {
         const changes = typeof plan === 'function' ? await plan(m) : plan;
         const states = await this.lockAndLoad(m, ctx, changes);
-        const applied: Applied[] = [];
+        const audit = new PendingAudit();
+        const outcomes: ChangeOutcome[] = [];
         for (const change of changes)
-          applied.push(await this.applyOne(m, ctx, change, states.get(change.cluster.id)!, dryRun));
+          outcomes.push(await this.applyOne(m, ctx, change, states.get(change.cluster.id)!, audit, dryRun));
         if (dryRun)
           throw new DryRunRollback(
             await this.dryRun(
               m,
               changes,
               states,
-              applied.flatMap((a) => a.outcome.warnings),
+              outcomes.flatMap((o) => o.warnings),
             ),
           );
-        await this.appendAudit(m, applied);
-        return applied.map((a) => a.outcome);
+        // Last, after every change is written (decision 0004).
+        await audit.appendAll(m);
+        return outcomes;
       });
     } catch (err) {
       if (err instanceof DryRunRollback) return err.result;
@@ -187,8 +189,9 @@ export class PolicyChangeService {
     ctx: TenantRequestContext,
     change: Change,
     state: DesiredState,
-    dryRun: boolean,
-  ): Promise<Applied> {
+    audit: PendingAudit,
+    dryRun = false,
+  ): Promise<ChangeOutcome> {
     const id = change.type === 'create' ? randomUUID() : change.existing.id;
     const revision = change.type === 'create' ? 1 : change.existing.revision + 1;
     let warnings: Finding[] = [];
@@ -213,8 +216,7 @@ export class PolicyChangeService {
     const policy = await this.write(m, ctx, change, id, revision, state);
     state.policies = [...state.policies.filter((p) => p.id !== id), ...(policy ? [policy] : [])];
     state.snapshot = { ...state.snapshot, policies: state.policies.map(toStoredPolicy) };
-    const outcome = { policy, warnings };
-    if (dryRun) return { outcome, audit: null };
+    if (dryRun) return { policy, warnings };
     for (const svc of touched(change)) {
       const row = state.services.get(serviceKey(svc.namespace, svc.name));
       if (row)
@@ -224,7 +226,7 @@ export class PolicyChangeService {
           payload: { tenantId: ctx.tenantId, serviceId: row.id, reason: 'policy-change' },
         });
     }
-    const audit: NewAuditEvent = {
+    audit.add({
       tenantId: ctx.tenantId,
       actor: ctx.auth.actor,
       action: `policy.${change.type}`,
@@ -237,17 +239,8 @@ export class PolicyChangeService {
         after: policy ? auditImage(policy) : null,
         ...(warnings.length ? { warnings: warnings.map((f) => f.code) } : {}),
       },
-    };
-    return { outcome, audit };
-  }
-
-  /**
-   * Appending to the tenant's audit chain locks the chain until the transaction ends, so it comes
-   * last, just before the commit: a statement after it would hold up every other audited write of
-   * the tenant for one more round trip to this process.
-   */
-  private async appendAudit(m: EntityManager, applied: Applied[]): Promise<void> {
-    for (const { audit } of applied) if (audit) await this.audit.append(m, audit);
+    });
+    return { policy, warnings };
   }
 
   private async write(

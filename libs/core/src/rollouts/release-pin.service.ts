@@ -3,6 +3,7 @@ import type { AuthContext } from '@heliomesh/auth';
 import { PolicyEntity, type RolloutEntity, type RolloutPhase } from '@heliomesh/db';
 import { parsePolicyBody } from '@heliomesh/policy';
 import { errorMessage, HeliomeshError } from '@heliomesh/util';
+import { PendingAudit } from '../common/pending-audit.util.js';
 import type { TenantRequestContext } from '../common/request-context.types.js';
 import { type Change, PolicyChangeService } from '../policies/policy-change.service.js';
 import type { RolloutEventDraft } from './rollout.types.js';
@@ -22,7 +23,13 @@ export class ReleasePinService {
     this.changes = new PolicyChangeService(db);
   }
 
-  async pin(m: EntityManager, row: RolloutEntity, outcome: RolloutPhase): Promise<RolloutEventDraft | null> {
+  /** The pin's audit event goes to `audit`, appended by the caller as its transaction's last step. */
+  async pin(
+    m: EntityManager,
+    row: RolloutEntity,
+    outcome: RolloutPhase,
+    audit: PendingAudit,
+  ): Promise<RolloutEventDraft | null> {
     const splits = await m
       .getRepository(PolicyEntity)
       .createQueryBuilder('p')
@@ -56,10 +63,12 @@ export class ReleasePinService {
     const change: Change = existing
       ? { type: 'update', body: parsed.value, cluster: cluster!, existing }
       : { type: 'create', body: parsed.value, cluster: cluster! };
+    const pinned = new PendingAudit();
     await m.query('SAVEPOINT release_pin');
     try {
-      await this.changes.applyIn(m, engineContext(row, outcome), [change]);
+      await this.changes.applyIn(m, engineContext(row, outcome), [change], pinned);
       await m.query('RELEASE SAVEPOINT release_pin');
+      audit.adopt(pinned);
     } catch (err) {
       await m.query('ROLLBACK TO SAVEPOINT release_pin');
       if (!(err instanceof HeliomeshError) && (err as { code?: string }).code !== '23505') throw err;

@@ -1,12 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import {
-  AuditRepository,
+  type NewAuditEvent,
   OutboxRepository,
   type RolloutEntity,
   type RolloutPhase,
   type RolloutStrategyKind,
   TERMINAL_ROLLOUT_PHASES,
 } from '@heliomesh/db';
+import type { PendingAudit } from '../common/pending-audit.util.js';
 import type { RolloutRouteState } from './rollout-plan.util.js';
 import { eventFromRaw, fromRaw, type RawEvent, type RawRollout } from './rollout-row.util.js';
 import { assertTransition } from './rollout-state-machine.js';
@@ -94,11 +95,11 @@ const TERMINAL_SQL = TERMINAL_ROLLOUT_PHASES.map((p) => `'${p}'`).join(', ');
 /**
  * Rollout rows and their events. Every state change goes through `commit`: one versioned UPDATE
  * (a concurrent writer makes it match nothing, and the caller must then act as if it never ran),
- * the events numbered after the last one, the audit event, and the next tick and the notification
- * webhooks through the outbox, all in the caller's transaction.
+ * the events numbered after the last one, and the next tick and the notification webhooks through
+ * the outbox, all in the caller's transaction; its audit event goes to the caller's
+ * `PendingAudit`, appended as the transaction's last step (decision 0004).
  */
 export class RolloutRepository {
-  private readonly audit = new AuditRepository();
   private readonly outbox = new OutboxRepository();
 
   async find(m: EntityManager, id: string): Promise<RolloutEntity | null> {
@@ -111,7 +112,12 @@ export class RolloutRepository {
     return rows[0] ? fromRaw(rows[0]) : null;
   }
 
-  async commit(m: EntityManager, row: RolloutEntity, req: CommitRequest): Promise<CommitResult | null> {
+  async commit(
+    m: EntityManager,
+    row: RolloutEntity,
+    req: CommitRequest,
+    audit: PendingAudit,
+  ): Promise<CommitResult | null> {
     const c = req.change;
     const phase = c.phase ?? row.phase;
     if (phase !== row.phase) assertTransition(row.phase, phase);
@@ -157,37 +163,8 @@ export class RolloutRepository {
     );
     if (nextTickAt && req.scheduleVia !== 'caller') await this.scheduleTick(m, next, nextTickAt);
     for (const type of new Set(req.notify ?? [])) await this.scheduleNotification(m, row, type);
-    // Last: the audit append locks the tenant's chain until the transaction ends.
-    if (req.audit) await this.appendAudit(m, row, next, req.actor, req.audit);
+    if (req.audit) audit.add(auditEvent(row, next, req.actor, req.audit));
     return { row: next, events };
-  }
-
-  /** The audit event of a transition, with the before/after and the evidence it rests on. */
-  private async appendAudit(
-    m: EntityManager,
-    row: RolloutEntity,
-    next: RolloutEntity,
-    actor: string,
-    audit: NonNullable<CommitRequest['audit']>,
-  ): Promise<void> {
-    await this.audit.append(m, {
-      tenantId: row.tenantId,
-      actor,
-      action: audit.action,
-      resourceKind: 'Rollout',
-      resourceId: row.id,
-      requestId: audit.requestId ?? null,
-      reason: audit.reason ?? null,
-      data: {
-        service: `${row.namespace}/${row.service}`,
-        phase: { from: row.phase, to: next.phase },
-        step: { from: row.stepIndex, to: next.stepIndex },
-        canaryWeight: { from: row.canaryWeight, to: next.canaryWeight },
-        tick: row.tick,
-        attempt: next.attempt,
-        ...audit.data,
-      },
-    });
   }
 
   async scheduleTick(m: EntityManager, row: RolloutEntity, runAt: Date): Promise<void> {
@@ -354,4 +331,31 @@ async function updated(m: EntityManager, sql: string, params: unknown[]): Promis
 
 function json(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+/** The audit event of a transition, with the before/after and the evidence it rests on. */
+function auditEvent(
+  row: RolloutEntity,
+  next: RolloutEntity,
+  actor: string,
+  audit: NonNullable<CommitRequest['audit']>,
+): NewAuditEvent {
+  return {
+    tenantId: row.tenantId,
+    actor,
+    action: audit.action,
+    resourceKind: 'Rollout',
+    resourceId: row.id,
+    requestId: audit.requestId ?? null,
+    reason: audit.reason ?? null,
+    data: {
+      service: `${row.namespace}/${row.service}`,
+      phase: { from: row.phase, to: next.phase },
+      step: { from: row.stepIndex, to: next.stepIndex },
+      canaryWeight: { from: row.canaryWeight, to: next.canaryWeight },
+      tick: row.tick,
+      attempt: next.attempt,
+      ...audit.data,
+    },
+  };
 }

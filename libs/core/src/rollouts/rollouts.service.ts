@@ -7,6 +7,7 @@ import { assertId, badRequest, invalid, isUniqueViolation, notFound } from '../c
 import { parseInput } from '../common/input.util.js';
 import { decodeCursor, type Page, pageSize, toPage } from '../common/pagination.util.js';
 import type { RequestContext, TenantRequestContext } from '../common/request-context.types.js';
+import { PendingAudit } from '../common/pending-audit.util.js';
 import type { SecretBox } from '../common/secret-box.util.js';
 import { lockRouteWrites } from '../policies/policy-change.service.js';
 import { resolveCluster } from '../policies/policy-targets.util.js';
@@ -87,24 +88,31 @@ export class RolloutsService {
           webhookSecret: secret ? this.secrets.seal(secret) : null,
           createdBy: ctx.auth.actor,
         });
-        const result = await this.repo.commit(m, inserted, {
-          change: {},
-          events: [
-            {
-              type: 'created',
-              message: `Rollout of ${spec.target.namespace}/${spec.target.service} from ${spec.stable} to ${spec.canary} (${spec.strategy.type}) created.`,
+        const audit = new PendingAudit();
+        const result = await this.repo.commit(
+          m,
+          inserted,
+          {
+            change: {},
+            events: [
+              {
+                type: 'created',
+                message: `Rollout of ${spec.target.namespace}/${spec.target.service} from ${spec.stable} to ${spec.canary} (${spec.strategy.type}) created.`,
+                data: { spec },
+              },
+            ],
+            actor: ctx.auth.actor,
+            audit: {
+              action: 'rollout.create',
               data: { spec },
+              reason: ctx.reason ?? null,
+              requestId: ctx.requestId ?? null,
             },
-          ],
-          actor: ctx.auth.actor,
-          audit: {
-            action: 'rollout.create',
-            data: { spec },
-            reason: ctx.reason ?? null,
-            requestId: ctx.requestId ?? null,
+            nextTickInMs: 0,
           },
-          nextTickInMs: 0,
-        });
+          audit,
+        );
+        await audit.appendAll(m);
         return { ...result!, clusterName: cluster.name };
       });
       void this.publisher.publish(progressEvents(row, events));
@@ -218,19 +226,27 @@ export class RolloutsService {
           await lockRouteWrites(m, ctx.tenantId, current.clusterId);
           await this.checkCapacity(m, ctx.tenantId, current.serviceId);
         }
-        const result = await this.repo.commit(m, current, {
-          change: effect.change,
-          events: [{ type: 'command', message: effect.message, data: { command, reason } }],
-          actor: ctx.auth.actor,
-          audit: {
-            action: `rollout.${command.kind}`,
-            data: { command },
-            reason,
-            requestId: ctx.requestId ?? null,
+        const clusterName = (await clusterNames(m)).get(current.clusterId) ?? '';
+        const audit = new PendingAudit();
+        const result = await this.repo.commit(
+          m,
+          current,
+          {
+            change: effect.change,
+            events: [{ type: 'command', message: effect.message, data: { command, reason } }],
+            actor: ctx.auth.actor,
+            audit: {
+              action: `rollout.${command.kind}`,
+              data: { command },
+              reason,
+              requestId: ctx.requestId ?? null,
+            },
+            nextTickInMs: effect.nextTickInMs,
           },
-          nextTickInMs: effect.nextTickInMs,
-        });
-        return { ...result!, clusterName: (await clusterNames(m)).get(current.clusterId) ?? '' };
+          audit,
+        );
+        await audit.appendAll(m);
+        return { ...result!, clusterName };
       });
       void this.publisher.publish(progressEvents(row, events));
       return toRolloutView(row, clusterName);

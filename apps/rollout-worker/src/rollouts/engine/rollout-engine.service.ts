@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AnalysisSpec } from '@heliomesh/analysis';
 import {
   isTerminal,
+  PendingAudit,
   planOf,
   progressEvents,
   ReleasePinService,
@@ -98,9 +99,13 @@ export class RolloutEngine {
     const outcome = await this.dispatch(ctx);
     const t2 = performance.now();
     const events = outcome.events.map((e, i) => (i === 0 ? { ...e, data: { ...e.data, lagMs } } : e));
-    const committed = await inTenantTx(this.db, row.tenantId, (m) =>
-      this.commit(m, ctx, { ...outcome, events }),
-    );
+    const committed = await inTenantTx(this.db, row.tenantId, async (m) => {
+      const audit = new PendingAudit();
+      const result = await this.commit(m, ctx, { ...outcome, events }, audit);
+      // Last: appending locks the tenant's audit chain until the commit (decision 0004).
+      await audit.appendAll(m);
+      return result;
+    });
     const stagesMs = { read: t1 - t0, decide: t2 - t1, commit: performance.now() - t2 };
     if (!committed) return report('lost-race', { phase: row.phase, lagMs, stagesMs });
     await this.queueNext(committed.row);
@@ -167,19 +172,25 @@ export class RolloutEngine {
     m: EntityManager,
     ctx: TickContext,
     outcome: TickOutcome,
+    audit: PendingAudit,
   ): Promise<{ row: RolloutEntity; events: RolloutEventView[] } | null> {
     const { row, target, spec } = ctx;
     // Notifications go out through the outbox (RolloutNotifier), so a crash cannot lose one.
     const notify = (outcome.notify ?? []).filter((type) => spec.webhooks.some((h) => h.type === type));
-    const result = await this.repo.commit(m, row, {
-      change: { ...outcome.change, ...(outcome.to ? { phase: outcome.to } : {}) },
-      events: outcome.events,
-      actor: ENGINE_ACTOR,
-      ...(outcome.audit ? { audit: outcome.audit } : {}),
-      nextTickInMs: outcome.nextTickInMs,
-      scheduleVia: this.queueTick ? 'caller' : 'outbox',
-      notify,
-    });
+    const result = await this.repo.commit(
+      m,
+      row,
+      {
+        change: { ...outcome.change, ...(outcome.to ? { phase: outcome.to } : {}) },
+        events: outcome.events,
+        actor: ENGINE_ACTOR,
+        ...(outcome.audit ? { audit: outcome.audit } : {}),
+        nextTickInMs: outcome.nextTickInMs,
+        scheduleVia: this.queueTick ? 'caller' : 'outbox',
+        notify,
+      },
+      audit,
+    );
     if (!result) return null;
     const route = outcome.change.route;
     if (route && canonicalJson(route) !== canonicalJson(row.route))
@@ -187,7 +198,7 @@ export class RolloutEngine {
     if (!isTerminal(result.row.phase) || row.route === null) return result;
     // The rollout stops driving the route; leave its outcome in the policies.
     await this.traffic.release(m, target);
-    const pin = await this.pins.pin(m, result.row, result.row.phase);
+    const pin = await this.pins.pin(m, result.row, result.row.phase, audit);
     const extra = pin ? await this.repo.appendEvents(m, result.row, [pin], ENGINE_ACTOR) : [];
     return { row: result.row, events: [...result.events, ...extra] };
   }
