@@ -13,6 +13,7 @@ import { TenancyAndPolicies1764190000000 } from './migrations/1764190000000-tena
 import { MetricRollups1764200000000 } from './migrations/1764200000000-metric-rollups.migration.js';
 import { Rollouts1764210000000 } from './migrations/1764210000000-rollouts.migration.js';
 import { AuditNotify1764220000000 } from './migrations/1764220000000-audit-notify.migration.js';
+import { AuditLinkAtCommit1764230000000 } from './migrations/1764230000000-audit-link-at-commit.migration.js';
 
 /** Explicit lists (no globs): ESM builds and bundlers see every entity and migration. */
 export const ENTITIES = [
@@ -38,4 +39,5 @@ export const MIGRATIONS = [
   PolicyTouchedServices1764205000000,
   Rollouts1764210000000,
   AuditNotify1764220000000,
+  AuditLinkAtCommit1764230000000,
 ];

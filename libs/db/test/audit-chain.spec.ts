@@ -41,8 +41,12 @@ describe('audit log', () => {
     const writes = Array.from({ length: 1_000 }, (_, i) =>
       ds.transaction((m) => audit.append(m, event(i % 2 ? tenantA : tenantB, i))),
     );
-    const rows = await Promise.all(writes);
-    expect(new Set(rows.map((r) => `${r.tenantId}:${r.seq}`)).size).toBe(1_000);
+    await Promise.all(writes);
+    const rows: Array<{ tenant_id: string; seq: string }> = await ds.query(
+      `SELECT tenant_id, seq FROM audit_events WHERE tenant_id IN ($1, $2)`,
+      [tenantA, tenantB],
+    );
+    expect(new Set(rows.map((r) => `${r.tenant_id}:${r.seq}`)).size).toBe(1_000);
 
     const [a, b] = await Promise.all([audit.verify(ds, tenantA, 128), audit.verify(ds, tenantB, 128)]);
     expect(a).toMatchObject({ valid: true, checked: 500 });
@@ -62,13 +66,81 @@ describe('audit log', () => {
   });
 
   it('ignores hash and sequence values a writer tries to supply', async () => {
-    const [row] = await ds.query(
-      `INSERT INTO audit_events (tenant_id, actor, action, resource_kind, seq, prev_hash, hash) VALUES ($1, 'x', 'y', 'z', 1, 'forged', 'forged') RETURNING seq, hash`,
+    const [inserted] = await ds.query(
+      `INSERT INTO audit_events (tenant_id, actor, action, resource_kind, seq, prev_hash, hash) VALUES ($1, 'x', 'y', 'z', 1, 'forged', 'forged') RETURNING id`,
       [tenantB],
     );
+    const [row] = await ds.query(`SELECT seq, hash FROM audit_events WHERE id = $1`, [inserted.id]);
     expect(Number(row.seq)).toBe(501);
     expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(await audit.verify(ds, tenantB)).toMatchObject({ valid: true, checked: 501 });
+  });
+
+  it("links at commit: an open transaction holding an event does not hold up the tenant's other writers", async () => {
+    const tenant = randomUUID();
+    const open = ds.createQueryRunner();
+    await open.connect();
+    try {
+      await open.startTransaction();
+      await audit.append(open.manager, event(tenant, 1));
+      const [pending] = await open.query(`SELECT seq, hash FROM audit_events WHERE tenant_id = $1`, [tenant]);
+      expect(pending).toEqual({ seq: null, hash: '' });
+      // Committed while the first is still open: linked at once, first in the chain.
+      await ds.transaction((m) => audit.append(m, event(tenant, 2)));
+      await open.commitTransaction();
+    } finally {
+      await open.release();
+    }
+    const chain: Array<{ seq: string; resource_id: string }> = await ds.query(
+      `SELECT seq, resource_id FROM audit_events WHERE tenant_id = $1 ORDER BY seq`,
+      [tenant],
+    );
+    expect(chain.map((r) => [Number(r.seq), r.resource_id])).toEqual([
+      [1, 'p-2'],
+      [2, 'p-1'],
+    ]);
+    expect(await audit.verify(ds, tenant)).toMatchObject({ valid: true, checked: 2 });
+  });
+
+  it('never links an event whose transaction or savepoint rolled back, and links the rest in order', async () => {
+    const tenant = randomUUID();
+    await ds
+      .transaction(async (m) => {
+        await audit.append(m, event(tenant, 1));
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    await ds.transaction(async (m) => {
+      await audit.append(m, event(tenant, 2));
+      await m.query('SAVEPOINT s');
+      await audit.append(m, event(tenant, 3));
+      await m.query('ROLLBACK TO SAVEPOINT s');
+      await audit.append(m, event(tenant, 4));
+      await audit.append(m, event(tenant, 5));
+    });
+    const chain: Array<{ seq: string; resource_id: string }> = await ds.query(
+      `SELECT seq, resource_id FROM audit_events WHERE tenant_id = $1 ORDER BY seq`,
+      [tenant],
+    );
+    expect(chain.map((r) => [Number(r.seq), r.resource_id])).toEqual([
+      [1, 'p-2'],
+      [2, 'p-4'],
+      [3, 'p-5'],
+    ]);
+    expect(await audit.verify(ds, tenant)).toMatchObject({ valid: true, checked: 3 });
+  });
+
+  it('lets no one but the link trigger fill in a pending event, not even its own transaction', async () => {
+    const tenant = randomUUID();
+    await expect(
+      ds.transaction(async (m) => {
+        await audit.append(m, event(tenant, 1));
+        await m.query(`UPDATE audit_events SET seq = 1, prev_hash = 'x', hash = 'y' WHERE tenant_id = $1`, [
+          tenant,
+        ]);
+      }),
+    ).rejects.toThrow(/append-only: UPDATE/);
+    expect(await ds.query(`SELECT 1 FROM audit_events WHERE tenant_id = $1`, [tenant])).toEqual([]);
   });
 
   it('reports exactly the row whose content a superuser altered behind the triggers', async () => {

@@ -87,12 +87,15 @@ function toRow(r: RawRow): AuditEventRow {
  * never computes a hash itself, so the database is the single source of the chain's rules.
  */
 export class AuditRepository {
-  /** Appends within the caller's transaction, so the event commits with the change it records. */
-  async append(manager: EntityManager, event: NewAuditEvent): Promise<AuditEventRow> {
-    const rows: RawRow[] = await manager.query(
-      `INSERT INTO audit_events (tenant_id, actor, action, resource_kind, resource_id, request_id, reason, data, seq, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, 0, '', '')
-       RETURNING *`,
+  /**
+   * Appends within the caller's transaction, so the event commits with the change it records.
+   * The event takes its seq and hashes at commit (a deferred trigger links it then), so it has
+   * none to return before.
+   */
+  async append(manager: EntityManager, event: NewAuditEvent): Promise<void> {
+    await manager.query(
+      `INSERT INTO audit_events (tenant_id, actor, action, resource_kind, resource_id, request_id, reason, data)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
       [
         event.tenantId,
         event.actor,
@@ -104,7 +107,6 @@ export class AuditRepository {
         JSON.stringify(event.data ?? {}),
       ],
     );
-    return toRow(rows[0]!);
   }
 
   /**
