@@ -36,6 +36,7 @@ export class GatewayModule {
           url: config.DATABASE_URL,
           applicationName: 'heliomesh-gateway',
           migrateOnStart: config.DB_MIGRATE_ON_START,
+          poolMin: config.DATABASE_POOL_MIN,
         }),
         QueueModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX }),
         CoreModule.forRoot({

@@ -29,6 +29,7 @@ export class CollectorModule {
           url: config.DATABASE_URL,
           applicationName: 'heliomesh-metrics-collector',
           migrateOnStart: config.DB_MIGRATE_ON_START,
+          poolMin: config.DATABASE_POOL_MIN,
         }),
         QueueModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX }),
       ],

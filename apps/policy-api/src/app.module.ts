@@ -33,6 +33,7 @@ export class PolicyApiModule {
           url: config.DATABASE_URL,
           applicationName: 'heliomesh-policy-api',
           migrateOnStart: config.DB_MIGRATE_ON_START,
+          poolMin: config.DATABASE_POOL_MIN,
         }),
         QueueModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX }),
         CoreModule.forRoot({

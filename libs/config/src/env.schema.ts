@@ -72,6 +72,16 @@ export const env = {
         .prefault(String(fallback)),
       'a positive whole number',
     ),
+  wholeNumberUpTo: (max: number, fallback: number) =>
+    described(
+      z
+        .string()
+        .regex(/^\d+$/)
+        .transform(Number)
+        .refine((n) => n <= max)
+        .prefault(String(fallback)),
+      `a whole number from 0 to ${max}`,
+    ),
   logLevel: (fallback: 'info') =>
     described(
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(fallback),

@@ -24,6 +24,8 @@ describe('loadConfig', () => {
     expect(cfg.REDIS_URL).toBe('redis://127.0.0.1:6379');
     expect(cfg.TEST_PORT).toBe(3000);
     expect(cfg.DB_MIGRATE_ON_START).toBe(true);
+    expect(cfg.DATABASE_POOL_MIN).toBe(0);
+    expect(loadConfig(schema, { DATABASE_POOL_MIN: '20' }).DATABASE_POOL_MIN).toBe(20);
   });
 
   it('treats an empty variable as unset', () => {
@@ -40,6 +42,9 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud', 'one of fatal, error'],
     ['SHUTDOWN_TIMEOUT_MS', '-5', 'a positive whole number'],
     ['QUEUE_PREFIX', 'Bad Prefix', 'lowercase letters'],
+    ['DATABASE_POOL_MIN', '21', 'a whole number from 0 to 20'],
+    ['DATABASE_POOL_MIN', '-1', 'a whole number from 0 to 20'],
+    ['DATABASE_POOL_MIN', '2.5', 'a whole number from 0 to 20'],
   ])('rejects %s=%s naming the variable and the form', (variable, value, form) => {
     const err = failure({ [variable]: value });
     expect(err.variable).toBe(variable);

@@ -12,6 +12,12 @@ export const commonServiceEnv = {
   QUEUE_PREFIX: env.slug('heliomesh'),
   SHUTDOWN_TIMEOUT_MS: env.positiveInt(10_000),
   DB_MIGRATE_ON_START: env.bool(true),
+  /**
+   * Postgres connections each service opens at start and keeps open (of its pool of 20). A pool
+   * that grows only under load opens many connections at once when the load steps up, each a new
+   * Postgres backend with cold caches, just when it is busiest (docs/benchmarks.md, policy-write).
+   */
+  DATABASE_POOL_MIN: env.wholeNumberUpTo(20, 0),
 };
 
 /** Default ports; fixed so the README, the demo and docker-compose agree. */

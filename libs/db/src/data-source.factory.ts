@@ -7,6 +7,8 @@ export interface DataSourceOptions {
   url: string;
   applicationName?: string;
   poolSize?: number;
+  /** Connections kept open however long they idle (see `warmPool`). */
+  poolMin?: number;
   /** How long a new connection may take before the attempt fails (ms). */
   connectTimeoutMs?: number;
 }
@@ -28,6 +30,8 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
       // A statement that hangs must not pin a pool slot forever.
       statement_timeout: 30_000,
       idle_in_transaction_session_timeout: 60_000,
+      // Connections the pool keeps however long they idle (the connector opens them at start).
+      min: opts.poolMin ?? 0,
     },
   });
 }

@@ -92,3 +92,19 @@ export async function migrateWithLock(dataSource: DataSource): Promise<string[]>
     await runner.release();
   }
 }
+
+/**
+ * Opens `count` pool connections at once and returns them to the pool, which keeps them (its
+ * `min`). Each is a Postgres backend that has started and run a query before the first request
+ * needs it; a pool that only grows under load opens them all when the load steps up instead.
+ */
+export async function warmPool(dataSource: DataSource, count: number): Promise<void> {
+  if (count <= 0) return;
+  const runners = Array.from({ length: count }, () => dataSource.createQueryRunner());
+  try {
+    // A query runner holds its own connection once connected, so these are `count` distinct ones.
+    await Promise.all(runners.map((r) => r.connect().then(() => r.query('SELECT 1'))));
+  } finally {
+    await Promise.all(runners.map((r) => r.release()));
+  }
+}

@@ -15,6 +15,7 @@ export {
   migrateWithLock,
   MIGRATION_LOCK_KEY,
   redactUrl,
+  warmPool,
 } from './database-lifecycle.util.js';
 export { ApiTokenEntity, TOKEN_ROLES, type TokenRole } from './entities/api-token.entity.js';
 export { AuditEventEntity } from './entities/audit-event.entity.js';

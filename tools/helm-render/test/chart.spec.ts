@@ -251,6 +251,12 @@ describe('configuration and secrets', () => {
     expect(await checksum({ gateway: { replicas: 5 } })).toBe(base);
   });
 
+  it('keeps a warm floor of Postgres connections in every service, 4 unless set', async () => {
+    expect(spec(ofKind(await render(), 'ConfigMap')[0]!).data.DATABASE_POOL_MIN).toBe('4');
+    const set = await render({ config: { databasePoolMin: 12 } });
+    expect(spec(ofKind(set, 'ConfigMap')[0]!).data.DATABASE_POOL_MIN).toBe('12');
+  });
+
   it('lets the services migrate on start when the hook is off', async () => {
     const r = await render({ migrations: { enabled: false } });
     expect(r.hooks).toEqual([]);

@@ -12,13 +12,15 @@ import { HealthService, LOGGER, type Logger } from '@heliomesh/observability';
 import { errorMessage, sleep } from '@heliomesh/util';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { createDataSource } from '../data-source.factory.js';
-import { ensureDatabase, migrateWithLock, redactUrl } from '../database-lifecycle.util.js';
+import { ensureDatabase, migrateWithLock, redactUrl, warmPool } from '../database-lifecycle.util.js';
 
 export interface DatabaseModuleOptions {
   url: string;
   applicationName: string;
   /** Create the database if missing and apply pending migrations once connected. */
   migrateOnStart: boolean;
+  /** Connections opened once connected and kept open (DATABASE_POOL_MIN). */
+  poolMin?: number;
 }
 
 const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');
@@ -65,6 +67,7 @@ export class DatabaseConnector implements OnModuleInit, OnApplicationShutdown {
           const applied = await migrateWithLock(this.dataSource);
           if (applied.length) this.logger.info({ applied }, 'database migrations applied');
         }
+        await warmPool(this.dataSource, this.opts.poolMin ?? 0);
         this.logger.info({ url: redactUrl(this.opts.url) }, 'postgres connected');
         return;
       } catch (err) {
@@ -97,7 +100,12 @@ export class DatabaseModule {
         { provide: DATABASE_OPTIONS, useValue: opts },
         {
           provide: DataSource,
-          useFactory: () => createDataSource({ url: opts.url, applicationName: opts.applicationName }),
+          useFactory: () =>
+            createDataSource({
+              url: opts.url,
+              applicationName: opts.applicationName,
+              ...(opts.poolMin ? { poolMin: opts.poolMin } : {}),
+            }),
         },
         DatabaseConnector,
         AuditRepository,

@@ -1,10 +1,13 @@
 /**
- * `npm run bench -- policy-write [--seconds 60] [--services 500]`
+ * `npm run bench -- policy-write [--seconds 60] [--services 500] [--pool-min 16] [--dump FILE]`
  *
  * Latency from a policy write (POST/PUT returning) to the generated VirtualService being visible
  * in the Kubernetes sandbox (a watch), at 20 and at 100 writes/s across 500 services, with the
  * policy API and the rollout worker as real processes; then the throughput of audited writes
- * against plain single-row INSERTs into the same database, measured in the same run.
+ * against plain single-row INSERTs into the same database, measured in the same run. The API and
+ * the worker run with DATABASE_POOL_MIN=16, as a deployment expecting this load would (0 shows a
+ * pool that grows only under load: the step from 20 to 100 writes/s then opens a burst of
+ * connections).
  */
 import {
   KubernetesObjectApi,
@@ -13,6 +16,7 @@ import {
   Watch,
   type KubernetesObject,
 } from '@kubernetes/client-node';
+import { appendFileSync } from 'node:fs';
 import pg from 'pg';
 import {
   ApiClient,
@@ -34,6 +38,9 @@ const arg = (name: string, fallback: number) => {
 };
 const SECONDS = arg('seconds', 60);
 const SERVICES = arg('services', 500);
+const POOL_MIN = arg('pool-min', 16);
+/** `--dump FILE`: appends each write's rate, send time (epoch ms) and latency, to see when the slow ones happen. */
+const DUMP = process.argv.includes('--dump') ? process.argv[process.argv.indexOf('--dump') + 1] : undefined;
 const NAMESPACE = 'bench';
 
 async function deployServices(kubeconfig: string): Promise<void> {
@@ -165,6 +172,17 @@ async function runPhase(
   const latencies = pending
     .filter((p) => seen.has(p.key))
     .map((p) => Math.max(0, seen.get(p.key)! - p.sentAt));
+  if (DUMP)
+    appendFileSync(
+      DUMP,
+      pending
+        .filter((p) => seen.has(p.key))
+        .map(
+          (p) =>
+            `${rate} ${(performance.timeOrigin + p.sentAt).toFixed(1)} ${(seen.get(p.key)! - p.sentAt).toFixed(1)}\n`,
+        )
+        .join(''),
+    );
   return {
     rate,
     latencies,
@@ -239,6 +257,7 @@ async function main(): Promise<void> {
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: uniqueQueuePrefix('bench'),
     LOG_LEVEL: 'warn',
+    DATABASE_POOL_MIN: String(POOL_MIN),
   };
   const apiPort = await freePort();
   const api = spawnNode('apps/policy-api/dist/main.js', {
@@ -280,7 +299,7 @@ async function main(): Promise<void> {
     }
     stop();
     console.log(
-      `\npolicy write -> VirtualService visible in the sandbox (${SERVICES} services, ${SECONDS} s per rate)\n` +
+      `\npolicy write -> VirtualService visible in the sandbox (${SERVICES} services, ${SECONDS} s per rate, DATABASE_POOL_MIN=${POOL_MIN})\n` +
         formatTable(
           phases.map((p) => ({
             'writes/s': p.rate,
