@@ -67,7 +67,13 @@ export class DatabaseConnector implements OnModuleInit, OnApplicationShutdown {
           const applied = await migrateWithLock(this.dataSource);
           if (applied.length) this.logger.info({ applied }, 'database migrations applied');
         }
-        await warmPool(this.dataSource, this.opts.poolMin ?? 0);
+        // Warm connections are an optimisation: without them the pool still grows on demand.
+        await warmPool(this.dataSource, this.opts.poolMin ?? 0).catch((err: unknown) =>
+          this.logger.warn(
+            { poolMin: this.opts.poolMin, err: errorMessage(err) },
+            'could not open DATABASE_POOL_MIN connections at start; the pool opens them on demand',
+          ),
+        );
         this.logger.info({ url: redactUrl(this.opts.url) }, 'postgres connected');
         return;
       } catch (err) {
