@@ -8,8 +8,12 @@ import {
   type ReplicatedPollerOptions,
 } from '../src/subscriptions/replicated-poller.util.js';
 
-/** Long enough that a busy CI machine does not let a leader's three-interval lease lapse by accident. */
-const INTERVAL = 200;
+/**
+ * Long enough that a busy CI machine does not let a leader's three-interval lease lapse by accident:
+ * the replicas share one event loop here, and after a stall longer than the lease (200 ms intervals
+ * gave 600 ms, seen once in CI) whichever replica's timer fires first takes it over.
+ */
+const INTERVAL = 500;
 const logger = createLogger('test', 'silent');
 let redis: Redis;
 
@@ -107,7 +111,7 @@ describe('ReplicatedPoller on real Redis', () => {
     const onDeaf = collect(deaf, 'k');
     await eventually(async () => onDeaf.got.length === 1);
     source = 'b';
-    await eventually(async () => onDeaf.got.join() === 'a,b', 3_000, 20);
+    await eventually(async () => onDeaf.got.join() === 'a,b', INTERVAL * 6, 20);
     expect(deaf.reads).toBe(0);
   });
 
@@ -128,7 +132,7 @@ describe('ReplicatedPoller on real Redis', () => {
     await eventually(async () => onB.got.length === 1);
     onA.stop();
     expect(a.poller.activeKeys).toEqual([]);
-    await eventually(async () => b.poller.leadingKeys.length === 1, 2_000, 20);
+    await eventually(async () => b.poller.leadingKeys.length === 1, INTERVAL * 6, 20);
     source = 'b';
     await eventually(async () => onB.got.join() === 'a,b');
   });
@@ -143,7 +147,7 @@ describe('ReplicatedPoller on real Redis', () => {
     expect(b.poller.leadingKeys).toEqual([]);
     const readsAsFollower = b.reads;
     expect(readsAsFollower).toBe(1);
-    await eventually(async () => b.poller.leadingKeys.length === 1, 2_000, 20);
+    await eventually(async () => b.poller.leadingKeys.length === 1, INTERVAL * 6, 20);
     source = 'b';
     await eventually(async () => onB.got.join() === 'a,b');
   });
