@@ -30,7 +30,8 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
       // A statement that hangs must not pin a pool slot forever.
       statement_timeout: 30_000,
       idle_in_transaction_session_timeout: 60_000,
-      // Connections the pool keeps however long they idle (the connector opens them at start).
+      // Connections the pool keeps however long they idle. The connector opens them at start;
+      // one that drops later (a Postgres restart) is reopened on demand, not in advance.
       min: opts.poolMin ?? 0,
     },
   });

@@ -100,11 +100,22 @@ export async function migrateWithLock(dataSource: DataSource): Promise<string[]>
  */
 export async function warmPool(dataSource: DataSource, count: number): Promise<void> {
   if (count <= 0) return;
-  const runners = Array.from({ length: count }, () => dataSource.createQueryRunner());
-  try {
-    // A query runner holds its own connection once connected, so these are `count` distinct ones.
-    await Promise.all(runners.map((r) => r.connect().then(() => r.query('SELECT 1'))));
-  } finally {
-    await Promise.all(runners.map((r) => r.release()));
-  }
+  const pool = (dataSource.driver as unknown as { master: pg.Pool }).master;
+  // Held together, so they are `count` distinct connections; each returned once it answered,
+  // and only those obtained (a failed connect has nothing to return).
+  const clients = await Promise.allSettled(
+    Array.from({ length: count }, async () => {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT 1');
+        return client;
+      } catch (err) {
+        client.release(err as Error);
+        throw err;
+      }
+    }),
+  );
+  for (const c of clients) if (c.status === 'fulfilled') c.value.release();
+  const failed = clients.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+  if (failed) throw failed.reason;
 }

@@ -43,6 +43,17 @@ describe('warmPool', () => {
     expect(await backends()).toBe(4);
   });
 
+  it('fails without leaking: connections it did get go back to the pool', async () => {
+    const ds = createDataSource({ url: databaseUrl(name), poolSize: 2, poolMin: 2, connectTimeoutMs: 300 });
+    await ds.initialize();
+    sources.push(ds);
+    // Four wanted from a pool of two: two connect, two time out waiting for a slot.
+    await expect(warmPool(ds, 4)).rejects.toThrow(/timeout/i);
+    const pool = (ds.driver as unknown as { master: { totalCount: number; idleCount: number } }).master;
+    expect({ total: pool.totalCount, idle: pool.idleCount }).toEqual({ total: 2, idle: 2 });
+    expect(await ds.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+  });
+
   it('opens nothing when the minimum is 0 (the pool grows on demand)', async () => {
     const { ds, backends } = await open(0);
     await warmPool(ds, 0);

@@ -18,7 +18,7 @@ export function tenantAuditChannel(tenantId: string): string {
 
 /**
  * The tenant's audit events after `afterSeq`, oldest first: what a live audit stream tails.
- * Sequence numbers are assigned per tenant in commit order (the chain trigger serialises them),
+ * Sequence numbers are assigned per tenant in commit order (the link trigger assigns them at commit),
  * so reading by `seq > n` never skips an event that committed later with a lower number.
  */
 export async function loadAuditEventsAfter(

@@ -9,16 +9,21 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * Until then a new row has no seq and empty hashes; no other transaction can see it, and a
  * rolled-back row (or savepoint) is never linked. The link is the one UPDATE the append-only
- * trigger lets through: from the link trigger, on a row without seq, touching only the chain.
+ * trigger lets through: from the link trigger (so as the table's owner), on a row without seq,
+ * touching only the chain. The app role loses UPDATE and DELETE on the table altogether, and the
+ * definer functions name their objects with the schema and search pg_temp last, so a temporary
+ * table called audit_events cannot stand in for the real one.
  */
+const SAFE_PATH = 'SET search_path = pg_catalog, public, pg_temp';
 export class AuditLinkAtCommit1764230000000 implements MigrationInterface {
   name = 'AuditLinkAtCommit1764230000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE audit_events ALTER COLUMN seq DROP NOT NULL`);
+    await q.query(`REVOKE UPDATE, DELETE ON audit_events FROM heliomesh_app`);
     await q.query(`
       CREATE OR REPLACE FUNCTION audit_events_chain() RETURNS trigger
-      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+      LANGUAGE plpgsql SECURITY DEFINER ${SAFE_PATH} AS $$
       BEGIN
         NEW.seq := NULL;
         NEW.prev_hash := '';
@@ -28,19 +33,19 @@ export class AuditLinkAtCommit1764230000000 implements MigrationInterface {
       END $$`);
     await q.query(`
       CREATE FUNCTION audit_events_link() RETURNS trigger
-      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+      LANGUAGE plpgsql SECURITY DEFINER ${SAFE_PATH} AS $$
       DECLARE
-        linked audit_events := NEW;
+        linked public.audit_events := NEW;
         last_seq bigint;
         last_hash text;
       BEGIN
         PERFORM pg_advisory_xact_lock(hashtextextended('heliomesh.audit:' || NEW.tenant_id::text, 0));
-        SELECT seq, hash INTO last_seq, last_hash FROM audit_events
+        SELECT seq, hash INTO last_seq, last_hash FROM public.audit_events
           WHERE tenant_id = NEW.tenant_id AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1;
         linked.seq := coalesce(last_seq, 0) + 1;
         linked.prev_hash := coalesce(last_hash, repeat('0', 64));
-        linked.hash := audit_event_hash(linked);
-        UPDATE audit_events SET seq = linked.seq, prev_hash = linked.prev_hash, hash = linked.hash
+        linked.hash := public.audit_event_hash(linked);
+        UPDATE public.audit_events SET seq = linked.seq, prev_hash = linked.prev_hash, hash = linked.hash
           WHERE id = NEW.id;
         PERFORM pg_notify('heliomesh_audit', NEW.tenant_id::text || ':' || linked.seq::text);
         RETURN NULL;
@@ -53,10 +58,12 @@ export class AuditLinkAtCommit1764230000000 implements MigrationInterface {
     );
     await q.query(`
       CREATE OR REPLACE FUNCTION audit_events_reject_change() RETURNS trigger
-      LANGUAGE plpgsql AS $$
+      LANGUAGE plpgsql ${SAFE_PATH} AS $$
       BEGIN
         IF TG_OP = 'UPDATE' THEN
-          IF pg_trigger_depth() > 1 AND OLD.seq IS NULL AND NEW.seq IS NOT NULL
+          -- Only audit_events_link, a definer function, runs as the owner at a nested depth.
+          IF pg_trigger_depth() > 1 AND current_user = pg_get_userbyid((SELECT relowner FROM pg_class WHERE oid = TG_RELID))
+             AND OLD.seq IS NULL AND NEW.seq IS NOT NULL
              AND to_jsonb(NEW) - '{seq,prev_hash,hash}'::text[] = to_jsonb(OLD) - '{seq,prev_hash,hash}'::text[] THEN
             RETURN NEW;
           END IF;
@@ -67,6 +74,7 @@ export class AuditLinkAtCommit1764230000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`GRANT UPDATE, DELETE ON audit_events TO heliomesh_app`);
     await q.query(`DROP TRIGGER audit_events_link ON audit_events`);
     await q.query(`DROP FUNCTION audit_events_link()`);
     await q.query(`
